@@ -1,0 +1,23 @@
+// Original file: proto/relay/v1/admin.proto
+
+export const MessageState = {
+  MESSAGE_STATE_UNSPECIFIED: 'MESSAGE_STATE_UNSPECIFIED',
+  MESSAGE_STATE_PENDING: 'MESSAGE_STATE_PENDING',
+  MESSAGE_STATE_IN_FLIGHT: 'MESSAGE_STATE_IN_FLIGHT',
+  MESSAGE_STATE_ACKED: 'MESSAGE_STATE_ACKED',
+  MESSAGE_STATE_DEAD_LETTERED: 'MESSAGE_STATE_DEAD_LETTERED',
+} as const;
+
+export type MessageState =
+  | 'MESSAGE_STATE_UNSPECIFIED'
+  | 0
+  | 'MESSAGE_STATE_PENDING'
+  | 1
+  | 'MESSAGE_STATE_IN_FLIGHT'
+  | 2
+  | 'MESSAGE_STATE_ACKED'
+  | 3
+  | 'MESSAGE_STATE_DEAD_LETTERED'
+  | 4
+
+export type MessageState__Output = typeof MessageState[keyof typeof MessageState]

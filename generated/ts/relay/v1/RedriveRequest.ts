@@ -1,0 +1,12 @@
+// Original file: proto/relay/v1/admin.proto
+
+
+export interface RedriveRequest {
+  'deadLetterTopic'?: (string);
+  'messageIds'?: (string)[];
+}
+
+export interface RedriveRequest__Output {
+  'deadLetterTopic': (string);
+  'messageIds': (string)[];
+}

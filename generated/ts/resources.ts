@@ -1,0 +1,37 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { Delivery as _relay_v1_Delivery, Delivery__Output as _relay_v1_Delivery__Output } from './relay/v1/Delivery';
+import type { PublishMessage as _relay_v1_PublishMessage, PublishMessage__Output as _relay_v1_PublishMessage__Output } from './relay/v1/PublishMessage';
+import type { ReceivedMessage as _relay_v1_ReceivedMessage, ReceivedMessage__Output as _relay_v1_ReceivedMessage__Output } from './relay/v1/ReceivedMessage';
+import type { RetryPolicy as _relay_v1_RetryPolicy, RetryPolicy__Output as _relay_v1_RetryPolicy__Output } from './relay/v1/RetryPolicy';
+import type { Subscription as _relay_v1_Subscription, Subscription__Output as _relay_v1_Subscription__Output } from './relay/v1/Subscription';
+import type { Topic as _relay_v1_Topic, Topic__Output as _relay_v1_Topic__Output } from './relay/v1/Topic';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  google: {
+    protobuf: {
+      Duration: MessageTypeDefinition<_google_protobuf_Duration, _google_protobuf_Duration__Output>
+      Timestamp: MessageTypeDefinition<_google_protobuf_Timestamp, _google_protobuf_Timestamp__Output>
+    }
+  }
+  relay: {
+    v1: {
+      Delivery: MessageTypeDefinition<_relay_v1_Delivery, _relay_v1_Delivery__Output>
+      PublishMessage: MessageTypeDefinition<_relay_v1_PublishMessage, _relay_v1_PublishMessage__Output>
+      ReceivedMessage: MessageTypeDefinition<_relay_v1_ReceivedMessage, _relay_v1_ReceivedMessage__Output>
+      RetryPolicy: MessageTypeDefinition<_relay_v1_RetryPolicy, _relay_v1_RetryPolicy__Output>
+      SettlementResult: EnumTypeDefinition
+      StartPosition: EnumTypeDefinition
+      Subscription: MessageTypeDefinition<_relay_v1_Subscription, _relay_v1_Subscription__Output>
+      Topic: MessageTypeDefinition<_relay_v1_Topic, _relay_v1_Topic__Output>
+    }
+  }
+}
+
