@@ -1,0 +1,37 @@
+// Every Redis key Relay uses is built here. A topic's keys share the hash tag {topic}, so each script
+// touches one cluster slot. Names are validated before they get here (no braces, colons or spaces).
+
+export const PREFIX = 'relay';
+
+/** All topic names, in a sorted set scored 0 so ZRANGEBYLEX pages them in name order. */
+export const topicIndex = `${PREFIX}:topics`;
+/** All subscription names (sorted set, score 0), for listing in name order. */
+export const subscriptionIndex = `${PREFIX}:subscriptions`;
+/** subscription name -> topic name (hash), to find a subscription's slot. */
+export const subscriptionTopics = `${PREFIX}:subscription-topics`;
+
+export function topicKeys(topic: string) {
+  const base = `${PREFIX}:{${topic}}`;
+  return {
+    /** Hash: the topic's settings and the largest payload it ever stored (maxPayload). */
+    meta: `${base}:topic`,
+    /** The stream of messages; one consumer group per subscription. */
+    stream: `${base}:stream`,
+    /** Sorted set (score 0): the topic's subscriptions in name order. */
+    subscriptions: `${base}:subscriptions`,
+    /** Idempotency keys are `${idempotencyPrefix}${key}`: strings "<message id> <content hash>" with a TTL. */
+    idempotencyPrefix: `${base}:idem:`,
+    /** Pub/Sub channel told whenever messages may have become receivable. */
+    channel: `${base}:ready`,
+  };
+}
+
+export function subscriptionKeys(topic: string, subscription: string) {
+  const base = `${PREFIX}:{${topic}}`;
+  return {
+    /** Hash: the subscription's settings. */
+    meta: `${base}:sub:${subscription}`,
+    /** Sorted set: in-flight message id -> the instant (ms) it falls due for redelivery. */
+    due: `${base}:due:${subscription}`,
+  };
+}

@@ -1,0 +1,47 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+
+const directory = new URL('./scripts/', import.meta.url);
+
+/** The scripts in scripts/*.lua, by file name without extension. */
+export type ScriptName =
+  | 'publish'
+  | 'receive'
+  | 'ack'
+  | 'nack'
+  | 'extend-lease'
+  | 'create-topic'
+  | 'delete-topic'
+  | 'create-subscription'
+  | 'delete-subscription';
+
+type ScriptArgument = string | number | Buffer;
+type ScriptCall = (keyCount: number, ...args: ScriptArgument[]) => Promise<unknown>;
+
+/**
+ * Registers every script on a connection. ioredis calls each by SHA (EVALSHA) and loads it once
+ * when Redis answers NOSCRIPT, e.g. after a restart.
+ */
+export function registerScripts(redis: Redis): void {
+  for (const file of readdirSync(directory)) {
+    if (!file.endsWith('.lua')) continue;
+    redis.defineCommand(commandName(file.slice(0, -4)), { lua: readFileSync(new URL(file, directory), 'utf8') });
+  }
+}
+
+/** Runs a script; with `binary`, bulk replies come back as Buffers (payloads stay bytes). */
+export function runScript(
+  redis: Redis,
+  name: ScriptName,
+  keys: readonly string[],
+  args: readonly ScriptArgument[],
+  binary = false,
+): Promise<unknown[]> {
+  const command = commandName(name) + (binary ? 'Buffer' : '');
+  const call = (redis as unknown as Record<string, ScriptCall>)[command];
+  return call.call(redis, keys.length, ...keys, ...args) as Promise<unknown[]>;
+}
+
+function commandName(script: string): string {
+  return 'relay_' + script.replace(/-/g, '_');
+}
