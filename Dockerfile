@@ -1,0 +1,15 @@
+# The Relay gateway: `docker build -t relay .`, or `docker-compose up` for Redis, two gateways and Jaeger.
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    RELAY_LISTEN=0.0.0.0:50051
+WORKDIR /app
+
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev && npm cache clean --force
+
+COPY . .
+
+USER node
+EXPOSE 50051
+CMD ["npm", "start"]
