@@ -15,6 +15,7 @@ export interface Subscription {
   'deadLetterTopic'?: (string);
   'enableOrdering'?: (boolean);
   'createTime'?: (_google_protobuf_Timestamp | null);
+  '_maxDeliveryAttempts'?: "maxDeliveryAttempts";
 }
 
 export interface Subscription__Output {
@@ -23,8 +24,9 @@ export interface Subscription__Output {
   'ackDeadline': (_google_protobuf_Duration__Output | null);
   'startPosition': (_relay_v1_StartPosition__Output);
   'retryPolicy': (_relay_v1_RetryPolicy__Output | null);
-  'maxDeliveryAttempts': (number);
+  'maxDeliveryAttempts'?: (number);
   'deadLetterTopic': (string);
   'enableOrdering': (boolean);
   'createTime': (_google_protobuf_Timestamp__Output | null);
+  '_maxDeliveryAttempts'?: "maxDeliveryAttempts";
 }

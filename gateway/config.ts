@@ -1,0 +1,142 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+
+/** Everything the gateway can be told, validated at start. Nothing else reads process.env (OTEL_* aside). */
+export interface Config {
+  /** host:port to serve gRPC on. */
+  readonly listen: string;
+  /** Redis URL; undefined runs on the embedded memory store. */
+  readonly redisUrl: string | undefined;
+  /** Names this gateway's Redis consumers; unique per running gateway. */
+  readonly gatewayId: string;
+  readonly logLevel: string;
+  /** Named debug tracers, e.g. ['store', 'stream']. */
+  readonly trace: readonly string[];
+  /** Defaults of new topics and subscriptions. */
+  readonly dedupWindowMs: number;
+  readonly ackDeadlineMs: number;
+  readonly minBackoffMs: number;
+  readonly maxBackoffMs: number;
+  readonly maxDeliveryAttempts: number;
+  /** Limits. */
+  readonly maxPayloadBytes: number;
+  readonly maxAttributes: number;
+  readonly maxAttributeKeyBytes: number;
+  readonly maxAttributeValueBytes: number;
+  readonly maxBatchMessages: number;
+  readonly maxBatchBytes: number;
+  /** How long SIGTERM waits for calls to finish before cutting them. */
+  readonly drainTimeoutMs: number;
+  /** Each subscription is checked this often for due redeliveries of other gateways. */
+  readonly pollIntervalMs: number;
+}
+
+interface Setting {
+  readonly env: string;
+  readonly description: string;
+  readonly fallback: string | undefined;
+}
+
+/** Every setting: an environment variable, and a flag of the same name (RELAY_ACK_DEADLINE_MS = --ack-deadline-ms). */
+export const settings = {
+  listen: { env: 'RELAY_LISTEN', description: 'host:port to serve gRPC on', fallback: '0.0.0.0:50051' },
+  redisUrl: { env: 'REDIS_URL', description: 'redis:// URL; unset runs on the embedded memory store', fallback: undefined },
+  gatewayId: { env: 'RELAY_GATEWAY_ID', description: 'unique name of this gateway', fallback: undefined },
+  logLevel: { env: 'RELAY_LOG_LEVEL', description: 'trace, debug, info, warn, error or silent', fallback: 'info' },
+  trace: { env: 'RELAY_TRACE', description: 'debug tracers to turn on: store, stream (comma separated)', fallback: '' },
+  dedupWindowMs: { env: 'RELAY_DEDUP_WINDOW_MS', description: 'default idempotency window of new topics', fallback: '120000' },
+  ackDeadlineMs: { env: 'RELAY_ACK_DEADLINE_MS', description: 'default ack deadline of new subscriptions', fallback: '30000' },
+  minBackoffMs: { env: 'RELAY_MIN_BACKOFF_MS', description: 'default first nack backoff', fallback: '1000' },
+  maxBackoffMs: { env: 'RELAY_MAX_BACKOFF_MS', description: 'default largest nack backoff', fallback: '60000' },
+  maxDeliveryAttempts: { env: 'RELAY_MAX_DELIVERY_ATTEMPTS', description: 'default delivery attempts before dead-lettering', fallback: '5' },
+  maxPayloadBytes: { env: 'RELAY_MAX_PAYLOAD_BYTES', description: 'largest message payload', fallback: String(1024 * 1024) },
+  maxAttributes: { env: 'RELAY_MAX_ATTRIBUTES', description: 'most attributes per message', fallback: '100' },
+  maxAttributeKeyBytes: { env: 'RELAY_MAX_ATTRIBUTE_KEY_BYTES', description: 'longest attribute key', fallback: '256' },
+  maxAttributeValueBytes: { env: 'RELAY_MAX_ATTRIBUTE_VALUE_BYTES', description: 'longest attribute value', fallback: '4096' },
+  maxBatchMessages: { env: 'RELAY_MAX_BATCH_MESSAGES', description: 'most messages per Publish', fallback: '1000' },
+  maxBatchBytes: { env: 'RELAY_MAX_BATCH_BYTES', description: 'largest Publish request', fallback: String(10 * 1024 * 1024) },
+  drainTimeoutMs: { env: 'RELAY_DRAIN_TIMEOUT_MS', description: 'grace period of SIGTERM', fallback: '10000' },
+  pollIntervalMs: { env: 'RELAY_POLL_INTERVAL_MS', description: 'how often idle subscriptions look for due redeliveries', fallback: '1000' },
+} satisfies Record<keyof Config, Setting>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function flagName(setting: Setting): string {
+  return '--' + setting.env.replace(/^RELAY_/, '').toLowerCase().replace(/_/g, '-');
+}
+
+/** Reads flags (which win) and environment; lists every problem at once in one ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = []): Config {
+  const problems: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2);
+    const known = Object.values(settings).some((setting) => flagName(setting) === flag);
+    if (!known) {
+      problems.push(`unknown flag ${flag}`);
+      if (inline === undefined && argv[i + 1] && !argv[i + 1]!.startsWith('--')) i++;
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) problems.push(`flag ${flag} needs a value`);
+    else flags.set(flag!, value);
+  }
+  const raw = (setting: Setting) => flags.get(flagName(setting)) ?? env[setting.env] ?? setting.fallback;
+  const integer = (setting: Setting, min: number, max: number): number => {
+    const text = raw(setting)!;
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+      problems.push(`${setting.env} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    }
+    return value;
+  };
+
+  const listen = raw(settings.listen)!;
+  if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(listen) || Number(listen.slice(listen.lastIndexOf(':') + 1)) > 65535) {
+    problems.push(`${settings.listen.env} must be host:port, got ${JSON.stringify(listen)}`);
+  }
+  const redisUrl = raw(settings.redisUrl) || undefined;
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    problems.push(`${settings.redisUrl.env} must be a redis:// or rediss:// URL`);
+  }
+  const logLevel = raw(settings.logLevel)!;
+  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
+    problems.push(`${settings.logLevel.env} must be one of trace, debug, info, warn, error, fatal, silent`);
+  }
+  const trace = raw(settings.trace)!.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of trace) if (!['store', 'stream'].includes(name)) problems.push(`${settings.trace.env}: unknown tracer ${name}`);
+  const gatewayId = raw(settings.gatewayId) ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(gatewayId)) problems.push(`${settings.gatewayId.env} must match [a-zA-Z0-9._-]{1,100}`);
+
+  const day = 24 * 3600 * 1000;
+  const config: Config = {
+    listen,
+    redisUrl,
+    gatewayId,
+    logLevel,
+    trace,
+    dedupWindowMs: integer(settings.dedupWindowMs, 1000, 7 * day),
+    ackDeadlineMs: integer(settings.ackDeadlineMs, 1000, 600_000),
+    minBackoffMs: integer(settings.minBackoffMs, 0, 600_000),
+    maxBackoffMs: integer(settings.maxBackoffMs, 0, 600_000),
+    maxDeliveryAttempts: integer(settings.maxDeliveryAttempts, 0, 1000),
+    maxPayloadBytes: integer(settings.maxPayloadBytes, 1, 64 * 1024 * 1024),
+    maxAttributes: integer(settings.maxAttributes, 0, 10_000),
+    maxAttributeKeyBytes: integer(settings.maxAttributeKeyBytes, 1, 65_536),
+    maxAttributeValueBytes: integer(settings.maxAttributeValueBytes, 1, 1024 * 1024),
+    maxBatchMessages: integer(settings.maxBatchMessages, 1, 10_000),
+    maxBatchBytes: integer(settings.maxBatchBytes, 1, 256 * 1024 * 1024),
+    drainTimeoutMs: integer(settings.drainTimeoutMs, 0, 600_000),
+    pollIntervalMs: integer(settings.pollIntervalMs, 10, 60_000),
+  };
+  if (config.minBackoffMs > config.maxBackoffMs) {
+    problems.push(`${settings.minBackoffMs.env} must not exceed ${settings.maxBackoffMs.env}`);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,46 @@
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { MessageStore } from '../adapters/store.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import { RequestError, toServiceError } from './status.ts';
+
+/** What every service handler gets from the composition root. */
+export interface GatewayContext {
+  readonly config: Config;
+  readonly store: MessageStore;
+  readonly log: Logger;
+  /** True once SIGTERM arrived: new calls answer UNAVAILABLE. */
+  readonly draining: () => boolean;
+}
+
+/** Wraps a unary handler: refuses calls while draining, maps every error to a gRPC status. */
+export function unary<Request, Response>(
+  context: GatewayContext,
+  handle: (request: Request, call: ServerUnaryCall<Request, Response>) => Promise<Response>,
+) {
+  return (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>): void => {
+    if (context.draining()) {
+      callback(toServiceError(new RequestError(status.UNAVAILABLE, 'gateway is draining; retry on another'), context.log));
+      return;
+    }
+    handle(call.request, call).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(error, context.log)),
+    );
+  };
+}
+
+/** A handler for an RPC a later release implements: says so, pretends nothing. */
+export function unimplemented(what: string) {
+  return (_call: unknown, callback: sendUnaryData<never>): void => {
+    callback({ code: status.UNIMPLEMENTED, details: `${what} is not implemented yet` });
+  };
+}
+
+export function toTimestamp(ms: number) {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+}
+
+export function toDuration(ms: number) {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+}

@@ -1,0 +1,217 @@
+import { type Delivery, type MessageStore, type Receipt } from '../adapters/store.ts';
+import type { Tracer } from './log.ts';
+import { encodeReceipt } from './receipts.ts';
+
+/** Where a consumer stream's deliveries go: the gRPC call, seen through the little it needs. */
+export interface DeliverySink {
+  /** Writes deliveries; false when the transport buffers and `resume` will be called on drain. */
+  write(deliveries: readonly Delivery[]): boolean;
+  /** Ends the call with an error (subscription gone, store unreachable). */
+  fail(error: unknown): void;
+}
+
+export interface FlowLimits {
+  readonly maxMessages: number;
+  readonly maxBytes: number;
+}
+
+interface Held {
+  readonly receipt: Receipt;
+  readonly bytes: number;
+  /** When the lease ends; past it the message is no longer this stream's. */
+  dueMs: number;
+}
+
+/** One Subscribe stream as the dispatcher sees it: its flow limits and what it holds unsettled. */
+export class ConsumerStream {
+  readonly held = new Map<string, Held>();
+  heldBytes = 0;
+  writable = true;
+  closed = false;
+
+  constructor(
+    readonly sink: DeliverySink,
+    public limits: FlowLimits,
+  ) {}
+
+  /** Room for more deliveries, after forgetting holds whose lease has passed (they went elsewhere). */
+  credit(now: number): { messages: number; bytes: number } {
+    if (this.held.size >= this.limits.maxMessages || this.heldBytes >= this.limits.maxBytes) {
+      for (const [receipt, held] of this.held) if (held.dueMs <= now) this.forget(receipt);
+    }
+    return { messages: this.limits.maxMessages - this.held.size, bytes: this.limits.maxBytes - this.heldBytes };
+  }
+
+  forget(receipt: string): Held | undefined {
+    const held = this.held.get(receipt);
+    if (held) {
+      this.held.delete(receipt);
+      this.heldBytes -= held.bytes;
+    }
+    return held;
+  }
+}
+
+/** Most deliveries asked of the store at once. */
+const maxReceive = 1000;
+
+/**
+ * Feeds the Subscribe streams of one subscription on this gateway. The gateway is one consumer of the
+ * subscription in the store; the dispatcher leases messages for one stream at a time, round robin,
+ * within that stream's flow control. It wakes on publish notifications, settlements, flow changes, the
+ * earliest lease deadline and a slow poll (for redeliveries due to other gateways' consumers).
+ */
+export class Dispatcher {
+  private readonly streams: ConsumerStream[] = [];
+  private next = 0;
+  /** receipt -> the stream holding it, so settlements on any call free that stream's credit. */
+  private readonly holders = new Map<string, ConsumerStream>();
+  private pumping = false;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly unwatch: () => void;
+
+  constructor(
+    private readonly store: MessageStore,
+    readonly subscription: string,
+    topic: string,
+    private readonly consumer: string,
+    private readonly pollIntervalMs: number,
+    private readonly trace: Tracer,
+  ) {
+    this.unwatch = store.watch(topic, () => this.wake());
+  }
+
+  get size(): number {
+    return this.streams.length;
+  }
+
+  attach(sink: DeliverySink, limits: FlowLimits): ConsumerStream {
+    const stream = new ConsumerStream(sink, limits);
+    this.streams.push(stream);
+    this.wake();
+    return stream;
+  }
+
+  /** Detaches a closed stream and releases what it held for immediate redelivery. */
+  async detach(stream: ConsumerStream): Promise<void> {
+    stream.closed = true;
+    const index = this.streams.indexOf(stream);
+    if (index >= 0) this.streams.splice(index, 1);
+    const receipts = [...stream.held.keys()];
+    await this.release(receipts.map((receipt) => this.forget(receipt)!.receipt));
+  }
+
+  /** Forgets settled (or superseded) receipts wherever they are held, and looks for more work. */
+  settled(receipts: readonly string[]): void {
+    for (const receipt of receipts) this.forget(receipt);
+    this.wake();
+  }
+
+  /** Records a lease extension of a receipt held here. */
+  extended(receipt: string, dueMs: number): void {
+    const held = this.holders.get(receipt)?.held.get(receipt);
+    if (held) held.dueMs = dueMs;
+  }
+
+  /** Stops everything; the dispatcher is not used again. */
+  dispose(): void {
+    this.unwatch();
+    clearTimeout(this.timer);
+  }
+
+  wake = (): void => {
+    void this.pump();
+  };
+
+  private forget(receipt: string): Held | undefined {
+    const stream = this.holders.get(receipt);
+    if (!stream) return undefined;
+    this.holders.delete(receipt);
+    return stream.forget(receipt);
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.again = false;
+        for (let stream = this.nextReady(); stream; stream = this.nextReady()) {
+          const credit = stream.credit(Date.now());
+          const result = await this.store.receive(this.subscription, {
+            consumer: this.consumer,
+            maxMessages: Math.min(credit.messages, maxReceive),
+            maxBytes: credit.bytes,
+            allowOneOversized: stream.held.size === 0,
+          });
+          this.schedule(result.nextDueMs);
+          if (result.deliveries.length === 0) break;
+          this.trace(() => ({ subscription: this.subscription, count: result.deliveries.length }), 'leased');
+          this.hand(stream, result.deliveries);
+        }
+      } while (this.again);
+    } catch (error) {
+      // The subscription is gone or the store unreachable: every stream ends; clients reconnect.
+      for (const stream of [...this.streams]) stream.sink.fail(error);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private hand(stream: ConsumerStream, deliveries: Delivery[]): void {
+    if (stream.closed) {
+      // The stream went away while the store leased these: hand them straight back.
+      void this.release(deliveries.map(({ message, attempt }) => ({ messageId: message.id, attempt })));
+      return;
+    }
+    for (const delivery of deliveries) {
+      const receipt = encodeReceipt(this.subscription, delivery.message.id, delivery.attempt);
+      const bytes = delivery.message.data.length;
+      stream.held.set(receipt, { receipt: { messageId: delivery.message.id, attempt: delivery.attempt }, bytes, dueMs: delivery.leaseDeadlineMs });
+      stream.heldBytes += bytes;
+      this.holders.set(receipt, stream);
+    }
+    if (!stream.sink.write(deliveries)) stream.writable = false;
+  }
+
+  /** Called by the stream when its transport drained. */
+  resume(stream: ConsumerStream): void {
+    stream.writable = true;
+    this.wake();
+  }
+
+  private nextReady(): ConsumerStream | undefined {
+    const now = Date.now();
+    for (let tried = 0; tried < this.streams.length; tried++) {
+      const stream = this.streams[this.next++ % this.streams.length]!;
+      if (!stream.writable || stream.closed) continue;
+      const credit = stream.credit(now);
+      if (credit.messages > 0 && (credit.bytes > 0 || stream.held.size === 0)) return stream;
+    }
+    return undefined;
+  }
+
+  /** Wakes at the earliest due redelivery, and at least every poll interval while streams are open. */
+  private schedule(nextDueMs: number | null): void {
+    clearTimeout(this.timer);
+    if (this.streams.length === 0) return;
+    const wait = nextDueMs === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(1, nextDueMs - Date.now() + 1));
+    this.timer = setTimeout(this.wake, wait);
+    this.timer.unref();
+  }
+
+  private async release(receipts: Receipt[]): Promise<void> {
+    for (let i = 0; i < receipts.length; i += maxReceive) {
+      try {
+        await this.store.nack(this.subscription, receipts.slice(i, i + maxReceive), 0);
+      } catch (error) {
+        // Unreleased deliveries still come back when their lease ends.
+        this.trace(() => ({ subscription: this.subscription, error: String(error) }), 'release failed');
+      }
+    }
+  }
+}

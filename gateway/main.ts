@@ -1,0 +1,49 @@
+// The gateway process: `npm start`. Config from environment and flags (see gateway/config.ts).
+import { MemoryMessageStore } from '../adapters/memory/memory-store.ts';
+import { RedisMessageStore } from '../adapters/redis/redis-store.ts';
+import type { MessageStore } from '../adapters/store.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger } from './log.ts';
+import { serve } from './server.ts';
+
+let config: Config;
+try {
+  config = loadConfig(process.env, process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
+
+const log = createLogger(config.logLevel);
+let store: MessageStore;
+if (config.redisUrl) {
+  store = new RedisMessageStore({ url: config.redisUrl });
+} else {
+  store = new MemoryMessageStore();
+  log.warn('no REDIS_URL: running on the embedded memory store; nothing survives a restart');
+}
+
+try {
+  const gateway = await serve(config, store, log);
+  log.info({ listen: config.listen, port: gateway.port, store: store.kind, gatewayId: config.gatewayId }, 'serving');
+  const stop = (signal: string) => {
+    log.info({ signal }, 'draining');
+    gateway.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'drain failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+} catch (error) {
+  log.fatal({ err: error }, 'cannot serve');
+  await store.close();
+  process.exit(1);
+}

@@ -1,0 +1,69 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import type { MessageStore } from '../adapters/store.ts';
+import type { Config } from './config.ts';
+import type { GatewayContext } from './context.ts';
+import type { Logger } from './log.ts';
+import { adminService } from './admin-service.ts';
+import { loadRelayProto } from './proto.ts';
+import { publisherService } from './publisher-service.ts';
+import { subscriberService } from './subscriber-service.ts';
+import { transactionService } from './transaction-service.ts';
+
+export interface RunningGateway {
+  /** The port actually bound (useful with port 0). */
+  readonly port: number;
+  /** Drains: refuses new calls, ends streams and releases their deliveries, waits for calls, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+const serviceNames = ['PublisherService', 'SubscriberService', 'AdminService', 'TransactionService'] as const;
+
+/** The composition root of the gRPC side: services, health, reflection, drain. */
+export async function serve(config: Config, store: MessageStore, log: Logger): Promise<RunningGateway> {
+  let draining = false;
+  const context: GatewayContext = { config, store, log, draining: () => draining };
+  const { definition, relay } = loadRelayProto();
+  // A whole Publish batch, plus room for protobuf framing.
+  const maxMessageBytes = config.maxBatchBytes + 1024 * 1024;
+  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes, 'grpc.max_send_message_length': -1 });
+
+  const subscriber = subscriberService(context);
+  server.addService(relay.PublisherService!.service, publisherService(context));
+  server.addService(relay.SubscriberService!.service, subscriber.handlers);
+  server.addService(relay.AdminService!.service, adminService(context));
+  server.addService(relay.TransactionService!.service, transactionService());
+
+  const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(serviceNames.map((name) => [`relay.v1.${name}`, 'SERVING'])) });
+  health.addToServer(server);
+  new ReflectionService(definition).addToServer(server);
+
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+  );
+
+  let closing: Promise<void> | undefined;
+  const drain = async () => {
+    draining = true;
+    health.setStatus('', 'NOT_SERVING');
+    for (const name of serviceNames) health.setStatus(`relay.v1.${name}`, 'NOT_SERVING');
+    await subscriber.drain();
+    await new Promise<void>((resolve) => {
+      const cut = setTimeout(() => {
+        log.warn({ drainTimeoutMs: config.drainTimeoutMs }, 'calls still running after the drain timeout; cutting them');
+        server.forceShutdown();
+        resolve();
+      }, config.drainTimeoutMs);
+      server.tryShutdown(() => {
+        clearTimeout(cut);
+        resolve();
+      });
+    });
+    await store.close();
+  };
+  return {
+    port,
+    close: () => (closing ??= drain()),
+  };
+}

@@ -1,0 +1,224 @@
+import { once } from 'node:events';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { Delivery, MessageStore, Receipt, Settlement } from '../adapters/store.ts';
+import type { FlowControl__Output } from '../generated/ts/relay/v1/FlowControl.ts';
+import type { SettlementResult } from '../generated/ts/relay/v1/SettlementResult.ts';
+import type { SubscribeRequest__Output } from '../generated/ts/relay/v1/SubscribeRequest.ts';
+import type { SubscribeResponse } from '../generated/ts/relay/v1/SubscribeResponse.ts';
+import type { SubscriberServiceHandlers } from '../generated/ts/relay/v1/SubscriberService.ts';
+import type { Duration__Output } from '../generated/ts/google/protobuf/Duration.ts';
+import { toTimestamp, unary, unimplemented, type GatewayContext } from './context.ts';
+import { Dispatcher, type FlowLimits } from './dispatcher.ts';
+import { tracer } from './log.ts';
+import { decodeReceipts, encodeReceipt } from './receipts.ts';
+import { RequestError, toServiceError } from './status.ts';
+import { checkName, checkReceiptCount, durationMs } from './validation.ts';
+
+const defaultLimits: FlowLimits = { maxMessages: 1000, maxBytes: 100 * 1024 * 1024 };
+const maxLeaseMs = 600_000;
+
+type SubscribeCall = ServerDuplexStream<SubscribeRequest__Output, SubscribeResponse>;
+
+/** Applies flow control to limits: fields that are set replace them and must be at least 1. */
+function applyFlowControl(limits: FlowLimits, flow: FlowControl__Output | null): FlowLimits {
+  if (!flow) return limits;
+  const read = (value: string | undefined, field: string, current: number) => {
+    if (value === undefined) return current;
+    const number = Number(value);
+    if (!(number >= 1)) throw new RequestError(status.INVALID_ARGUMENT, `flow_control.${field} must be at least 1`);
+    return number;
+  };
+  return {
+    maxMessages: read(flow.maxOutstandingMessages, 'max_outstanding_messages', limits.maxMessages),
+    maxBytes: read(flow.maxOutstandingBytes, 'max_outstanding_bytes', limits.maxBytes),
+  };
+}
+
+const settlementResult: Record<Settlement, SettlementResult> = {
+  ok: 'SETTLEMENT_RESULT_OK',
+  'invalid-receipt': 'SETTLEMENT_RESULT_INVALID_RECEIPT',
+};
+
+/**
+ * The settlement verbs, shared by the unary RPCs and the Subscribe stream. Each settles on the store
+ * and tells this gateway's dispatcher, which frees the credit of whichever stream held the receipts.
+ */
+class Settlements {
+  constructor(
+    private readonly store: MessageStore,
+    private readonly dispatchers: Map<string, Dispatcher>,
+    private readonly maxReceipts: number,
+  ) {}
+
+  async ack(subscription: string, receipts: readonly string[]): Promise<Settlement[]> {
+    const results = await this.store.ack(subscription, this.decode(subscription, receipts));
+    this.dispatchers.get(subscription)?.settled(receipts);
+    return results;
+  }
+
+  async nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null): Promise<Settlement[]> {
+    const delayMs = delay ? durationMs(delay, 'nack delay', 0, maxLeaseMs) : undefined;
+    const results = await this.store.nack(subscription, this.decode(subscription, receipts), delayMs);
+    this.dispatchers.get(subscription)?.settled(receipts);
+    return results;
+  }
+
+  async extendLease(subscription: string, receipts: readonly string[], extension: Duration__Output | null): Promise<Settlement[]> {
+    if (!extension) throw new RequestError(status.INVALID_ARGUMENT, 'extension is required');
+    const leaseMs = durationMs(extension, 'extension', 1000, maxLeaseMs);
+    const results = await this.store.extendLease(subscription, this.decode(subscription, receipts), leaseMs);
+    const dispatcher = this.dispatchers.get(subscription);
+    const dueMs = Date.now() + leaseMs;
+    results.forEach((result, i) => {
+      if (result === 'ok') dispatcher?.extended(receipts[i]!, dueMs);
+      else dispatcher?.settled([receipts[i]!]);
+    });
+    return results;
+  }
+
+  private decode(subscription: string, receipts: readonly string[]): Receipt[] {
+    checkReceiptCount(receipts, this.maxReceipts);
+    return decodeReceipts(subscription, receipts);
+  }
+}
+
+function toResponse(subscription: string, deliveries: readonly Delivery[]): SubscribeResponse {
+  return {
+    deliveries: deliveries.map(({ message, attempt, leaseDeadlineMs }) => ({
+      message: {
+        messageId: message.id,
+        data: message.data,
+        attributes: message.attributes,
+        orderingKey: message.orderingKey,
+        publishTime: toTimestamp(message.publishTimeMs),
+        traceparent: message.traceparent,
+        tracestate: message.tracestate,
+      },
+      receipt: encodeReceipt(subscription, message.id, attempt),
+      deliveryAttempt: attempt,
+      leaseDeadline: toTimestamp(leaseDeadlineMs),
+    })),
+  };
+}
+
+export interface SubscriberService {
+  readonly handlers: SubscriberServiceHandlers;
+  /** Ends every open stream with UNAVAILABLE and releases what they held. */
+  drain(): Promise<void>;
+}
+
+export function subscriberService(context: GatewayContext): SubscriberService {
+  const { store, config, log } = context;
+  const dispatchers = new Map<string, Dispatcher>();
+  const settlements = new Settlements(store, dispatchers, config.maxBatchMessages);
+  const traceStream = tracer(log, config.trace, 'stream');
+  const traceStore = tracer(log, config.trace, 'store');
+  const open = new Set<() => Promise<void>>();
+
+  async function subscribe(call: SubscribeCall): Promise<void> {
+    let ended = false;
+    let detach: () => Promise<void> = async () => {};
+    /** Ends the call (OK, or with the error's status), then releases what the stream held. */
+    const close = async (error?: unknown) => {
+      if (!ended) {
+        ended = true;
+        open.delete(drainOne);
+        if (error === undefined) call.end();
+        else call.emit('error', toServiceError(error, log));
+      }
+      await detach();
+    };
+    const drainOne = () => close(new RequestError(status.UNAVAILABLE, 'gateway is draining; reconnect'));
+    open.add(drainOne);
+    call.on('error', () => {});
+    call.on('cancelled', () => void close());
+
+    try {
+      if (context.draining()) throw new RequestError(status.UNAVAILABLE, 'gateway is draining; reconnect');
+      const [first] = (await Promise.race([once(call, 'data'), once(call, 'end').then(() => [undefined])])) as [
+        SubscribeRequest__Output | undefined,
+      ];
+      if (!first) return void close();
+      // Hold further requests until their handler is in place.
+      call.pause();
+      const name = checkName('subscription', first.subscription);
+      let limits = applyFlowControl(defaultLimits, first.flowControl);
+      const subscription = await store.getSubscription(name);
+      if (ended) return;
+
+      let dispatcher = dispatchers.get(name);
+      if (!dispatcher) {
+        dispatcher = new Dispatcher(store, name, subscription.topic, config.gatewayId, config.pollIntervalMs, traceStore);
+        dispatchers.set(name, dispatcher);
+      }
+      const owner = dispatcher;
+      const stream = owner.attach({ write: (deliveries) => call.write(toResponse(name, deliveries)), fail: (error) => void close(error) }, limits);
+      let detached: Promise<void> | undefined;
+      detach = () => {
+        detached ??= owner.detach(stream).finally(() => {
+          if (owner.size === 0 && dispatchers.get(name) === owner) {
+            owner.dispose();
+            dispatchers.delete(name);
+          }
+        });
+        return detached;
+      };
+      traceStream(() => ({ subscription: name, ...limits }), 'stream opened');
+      call.on('drain', () => owner.resume(stream));
+      call.on('end', () => void close());
+      call.on('data', (request: SubscribeRequest__Output) => {
+        try {
+          if (request.flowControl) {
+            limits = applyFlowControl(limits, request.flowControl);
+            stream.limits = limits;
+            owner.wake();
+          }
+          settle(call, name, request).catch(close);
+        } catch (error) {
+          void close(error);
+        }
+      });
+      call.resume();
+      await settle(call, name, first);
+    } catch (error) {
+      await close(error);
+    }
+  }
+
+  /** Settlements sent on the stream; superseded receipts are reported back on it. */
+  async function settle(call: SubscribeCall, name: string, request: SubscribeRequest__Output): Promise<void> {
+    if (request.rejectReceipts.length > 0) throw new RequestError(status.UNIMPLEMENTED, 'Reject is not implemented yet');
+    const invalid: string[] = [];
+    const collect = (receipts: readonly string[]) => (results: Settlement[]) =>
+      results.forEach((result, i) => result === 'invalid-receipt' && invalid.push(receipts[i]!));
+    await Promise.all([
+      request.ackReceipts.length && settlements.ack(name, request.ackReceipts).then(collect(request.ackReceipts)),
+      request.nackReceipts.length &&
+        settlements.nack(name, request.nackReceipts, request.nackDelay).then(collect(request.nackReceipts)),
+      request.extendReceipts.length &&
+        settlements.extendLease(name, request.extendReceipts, request.extension).then(collect(request.extendReceipts)),
+    ]);
+    if (invalid.length > 0) call.write({ invalidReceipts: invalid });
+  }
+
+  const results = (settled: Settlement[]) => ({ results: settled.map((result) => settlementResult[result]) });
+
+  return {
+    handlers: {
+      Subscribe: (call) => void subscribe(call),
+      Ack: unary(context, async (request) =>
+        results(await settlements.ack(checkName('subscription', request.subscription), request.receipts)),
+      ),
+      Nack: unary(context, async (request) =>
+        results(await settlements.nack(checkName('subscription', request.subscription), request.receipts, request.delay)),
+      ),
+      ExtendLease: unary(context, async (request) =>
+        results(await settlements.extendLease(checkName('subscription', request.subscription), request.receipts, request.extension)),
+      ),
+      Reject: unimplemented('Reject (dead letters)'),
+    },
+    async drain() {
+      await Promise.all([...open].map((finish) => finish()));
+    },
+  };
+}
