@@ -52,13 +52,31 @@ for _, id in ipairs(due) do
   end
 end
 
+-- Where the group's cursor stands (only needed to look ahead without reading).
+local function lastDelivered()
+  for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+    local fields = {}
+    for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
+    if fields['name'] == group then return fields['last-delivered-id'] end
+  end
+end
+
 -- New messages, in publish order.
 while count < wanted do
   local n = wanted - count
-  if largest > 0 then n = math.min(n, math.floor(budget / largest)) end
-  if n < 1 then
-    if oversizedAllowed and count == 0 then n = 1 else break end
+  if largest > 0 and math.floor(budget / largest) < n then
+    n = math.floor(budget / largest)
+    if n < 1 then
+      -- The budget is below the largest payload: count what fits before reading anything.
+      local ahead, room, first = redis.call('XRANGE', KEYS[1], '(' .. lastDelivered(), '+', 'COUNT', wanted - count), budget, count == 0
+      for _, entry in ipairs(ahead) do
+        local size = payloadSize(entry[2])
+        if not (size <= room or (oversizedAllowed and first)) then break end
+        room, first, n = room - size, false, n + 1
+      end
+    end
   end
+  if n < 1 then break end
   local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', KEYS[1], '>')
   if not read then break end
   local entries = read[1][2]

@@ -1,0 +1,119 @@
+import { credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { randomUUID } from 'node:crypto';
+import { loadRelayProto } from '../../gateway/proto.ts';
+import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
+import type { Delivery__Output } from '../../generated/ts/relay/v1/Delivery.ts';
+import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
+import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';
+import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
+import type { SubscriberServiceClient } from '../../generated/ts/relay/v1/SubscriberService.ts';
+
+/** Raw generated clients of every service, on one channel, with promise-returning unary calls. */
+export function connect(address: string) {
+  const { relay } = loadRelayProto();
+  const options = { 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 };
+  const publisher = new relay.PublisherService!(address, credentials.createInsecure(), options) as unknown as PublisherServiceClient;
+  const channelOverride = publisher.getChannel();
+  const shared = { ...options, channelOverride };
+  const subscriber = new relay.SubscriberService!(address, credentials.createInsecure(), shared) as unknown as SubscriberServiceClient;
+  const admin = new relay.AdminService!(address, credentials.createInsecure(), shared) as unknown as AdminServiceClient;
+  return {
+    publisher,
+    subscriber,
+    admin,
+    /** Calls a unary method and resolves with its response (rejects with the ServiceError). */
+    call<R>(client: object, method: string, request: object, metadata = new Metadata()): Promise<R> {
+      return new Promise((resolve, reject) => {
+        (client as Record<string, Function>)[method]!.call(client, request, metadata, (error: ServiceError | null, response: R) =>
+          error ? reject(error) : resolve(response),
+        );
+      });
+    },
+    close() {
+      publisher.close();
+    },
+  };
+}
+
+export type Client = ReturnType<typeof connect>;
+
+export function uniqueName(prefix = 't'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** A Subscribe stream that collects deliveries, for tests to await on. */
+export class TestSubscriber {
+  readonly deliveries: Delivery__Output[] = [];
+  readonly invalidReceipts: string[] = [];
+  error: ServiceError | undefined;
+  ended = false;
+  private readonly call: ClientDuplexStream<SubscribeRequest, SubscribeResponse__Output>;
+  private waiters: (() => void)[] = [];
+
+  constructor(client: Client, subscription: string, flowControl?: { maxOutstandingMessages?: number; maxOutstandingBytes?: number }) {
+    this.call = client.subscriber.Subscribe();
+    this.call.on('data', (response: SubscribeResponse__Output) => {
+      this.deliveries.push(...response.deliveries);
+      this.invalidReceipts.push(...response.invalidReceipts);
+      this.notify();
+    });
+    this.call.on('error', (error: ServiceError) => {
+      this.error = error;
+      this.notify();
+    });
+    this.call.on('end', () => {
+      this.ended = true;
+      this.notify();
+    });
+    this.call.write({ subscription, flowControl });
+  }
+
+  send(request: SubscribeRequest): void {
+    this.call.write(request);
+  }
+
+  ack(receipts: string[]): void {
+    this.call.write({ ackReceipts: receipts });
+  }
+
+  /** Resolves once `predicate` holds, or rejects after timeoutMs. */
+  async until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what} (${this.deliveries.length} deliveries, error ${this.error?.message})`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 100));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Resolves with the first n deliveries once they arrived. */
+  async take(n: number, timeoutMs = 5000): Promise<Delivery__Output[]> {
+    await this.until(() => this.deliveries.length >= n, timeoutMs, `${n} deliveries`);
+    return this.deliveries.slice(0, n);
+  }
+
+  /** Cancels the stream (as a client that goes away). */
+  cancel(): void {
+    this.call.cancel();
+  }
+
+  /** Half-closes the stream and waits for the server to end it. */
+  async close(): Promise<void> {
+    this.call.end();
+    await this.until(() => this.ended || this.error !== undefined, 5000, 'stream end');
+  }
+
+  private notify(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
