@@ -25,6 +25,7 @@ export interface Config {
   readonly maxAttributeValueBytes: number;
   readonly maxBatchMessages: number;
   readonly maxBatchBytes: number;
+  readonly maxMetadataBytes: number;
   /** How long SIGTERM waits for calls to finish before cutting them. */
   readonly drainTimeoutMs: number;
   /** Each subscription is checked this often for due redeliveries of other gateways. */
@@ -55,6 +56,7 @@ export const settings = {
   maxAttributeValueBytes: { env: 'RELAY_MAX_ATTRIBUTE_VALUE_BYTES', description: 'longest attribute value', fallback: '4096' },
   maxBatchMessages: { env: 'RELAY_MAX_BATCH_MESSAGES', description: 'most messages per Publish', fallback: '1000' },
   maxBatchBytes: { env: 'RELAY_MAX_BATCH_BYTES', description: 'largest Publish request', fallback: String(10 * 1024 * 1024) },
+  maxMetadataBytes: { env: 'RELAY_MAX_METADATA_BYTES', description: 'largest request metadata (headers)', fallback: '8192' },
   drainTimeoutMs: { env: 'RELAY_DRAIN_TIMEOUT_MS', description: 'grace period of SIGTERM', fallback: '10000' },
   pollIntervalMs: { env: 'RELAY_POLL_INTERVAL_MS', description: 'how often idle subscriptions look for due redeliveries', fallback: '1000' },
 } satisfies Record<keyof Config, Setting>;
@@ -131,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     maxAttributeValueBytes: integer(settings.maxAttributeValueBytes, 1, 1024 * 1024),
     maxBatchMessages: integer(settings.maxBatchMessages, 1, 10_000),
     maxBatchBytes: integer(settings.maxBatchBytes, 1, 256 * 1024 * 1024),
+    maxMetadataBytes: integer(settings.maxMetadataBytes, 1024, 1024 * 1024),
     drainTimeoutMs: integer(settings.drainTimeoutMs, 0, 600_000),
     pollIntervalMs: integer(settings.pollIntervalMs, 10, 60_000),
   };

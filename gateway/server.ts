@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import type { GatewayContext } from './context.ts';
 import type { Logger } from './log.ts';
 import { adminService } from './admin-service.ts';
+import { metadataLimit } from './metadata-limit.ts';
 import { loadRelayProto } from './proto.ts';
 import { publisherService } from './publisher-service.ts';
 import { subscriberService } from './subscriber-service.ts';
@@ -27,7 +28,11 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   const { definition, relay } = loadRelayProto();
   // A whole Publish batch, plus room for protobuf framing.
   const maxMessageBytes = config.maxBatchBytes + 1024 * 1024;
-  const server = new Server({ 'grpc.max_receive_message_length': maxMessageBytes, 'grpc.max_send_message_length': -1 });
+  const server = new Server({
+    'grpc.max_receive_message_length': maxMessageBytes,
+    'grpc.max_send_message_length': -1,
+    interceptors: [metadataLimit(config.maxMetadataBytes)],
+  });
 
   const subscriber = subscriberService(context);
   server.addService(relay.PublisherService!.service, publisherService(context));
