@@ -1,0 +1,8 @@
+// The contract suite against the embedded store; a fresh one per fixture, nothing to clean but closing it.
+import { MemoryMessageStore } from '../../adapters/memory/memory-store.ts';
+import { defineStoreContract } from './store-contract.ts';
+
+defineStoreContract('memory', async () => {
+  const store = new MemoryMessageStore();
+  return { store, cleanup: () => store.close() };
+});

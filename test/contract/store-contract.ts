@@ -1,0 +1,1016 @@
+// The one behaviour every MessageStore must have. Each adapter's test file calls defineStoreContract;
+// a test that passes on one adapter and fails on another is a bug in the adapter, not in this file.
+// Tests share one store, so each works in its own names (`t-${randomUUID()}`) and never assumes an
+// empty store. Timing checks are one-sided ("not before X") or read the store's own due times
+// (nextDueMs), so a loaded machine makes them slower, never red.
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  StoreError,
+  type Delivery,
+  type MessageStore,
+  type OutgoingMessage,
+  type ReceiveRequest,
+  type ReceiveResult,
+  type StoreErrorCode,
+  type SubscriptionConfig,
+  type TopicConfig,
+} from '../../adapters/store.ts';
+
+export interface StoreFixture {
+  readonly store: MessageStore;
+  cleanup(): Promise<void>;
+}
+
+/** How long a poll waits for something that should happen soon; generous for a loaded 2-core machine. */
+const EVENTUALLY_MS = 5_000;
+/** Tolerated difference between the store's clock and ours (Redis may use its own TIME). */
+const CLOCK_SLACK_MS = 10;
+/**
+ * Time for a new watch to take effect before the test relies on it. watch() cannot be awaited, and an
+ * adapter listening over the network (Redis pub/sub) subscribes asynchronously; a gateway re-polls
+ * after watching, so a watch that starts a moment late loses nothing.
+ */
+const WATCH_SETTLE_MS = 100;
+
+export function defineStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+  // One store for every suite: made in the first suite's before hook, cleaned in the last one's after.
+  let fixture: StoreFixture | undefined;
+  let store!: MessageStore;
+  const suites: ReturnType<typeof suite>[] = [];
+  const newSuite = (title: string) => {
+    const s = suite(`${name} store: ${title}`);
+    s.before(async () => {
+      fixture ??= await makeStore();
+      store = fixture.store;
+    });
+    suites.push(s);
+    return s;
+  };
+
+  // ---------------------------------------------------------------- helpers using the shared store
+
+  const uniqueName = () => `t-${randomUUID()}`;
+
+  async function createTopic(options: Partial<Omit<TopicConfig, 'createTimeMs'>> = {}): Promise<string> {
+    const topic = await store.createTopic({ name: uniqueName(), dedupWindowMs: 60_000, ...options });
+    return topic.name;
+  }
+
+  async function createSubscription(
+    topic: string,
+    options: Partial<Omit<SubscriptionConfig, 'createTimeMs' | 'topic'>> = {},
+  ): Promise<string> {
+    const subscription = await store.createSubscription({
+      name: uniqueName(),
+      topic,
+      ackDeadlineMs: 10_000,
+      startPosition: 'earliest',
+      minBackoffMs: 100,
+      maxBackoffMs: 1_000,
+      maxDeliveryAttempts: 0,
+      ...options,
+    });
+    return subscription.name;
+  }
+
+  async function topicWithSubscription(
+    options: Partial<Omit<SubscriptionConfig, 'createTimeMs' | 'topic'>> = {},
+  ): Promise<{ topic: string; subscription: string }> {
+    const topic = await createTopic();
+    return { topic, subscription: await createSubscription(topic, options) };
+  }
+
+  async function receive(subscription: string, request: Partial<ReceiveRequest> = {}): Promise<ReceiveResult> {
+    return store.receive(subscription, {
+      consumer: 'consumer-a',
+      maxMessages: 100,
+      maxBytes: 10 * 1024 * 1024,
+      allowOneOversized: true,
+      ...request,
+    });
+  }
+
+  /** Receives until at least one delivery arrives; fails after EVENTUALLY_MS. */
+  async function receiveEventually(subscription: string, request: Partial<ReceiveRequest> = {}): Promise<Delivery[]> {
+    const deadline = Date.now() + EVENTUALLY_MS;
+    for (;;) {
+      const { deliveries } = await receive(subscription, request);
+      if (deliveries.length > 0) return deliveries;
+      if (Date.now() > deadline) assert.unreachable(`nothing became receivable on ${subscription} within ${EVENTUALLY_MS} ms`);
+      await sleep(20);
+    }
+  }
+
+  /** Every message still deliverable now, by draining with a throwaway consumer. */
+  async function drain(subscription: string): Promise<Delivery[]> {
+    const all: Delivery[] = [];
+    for (;;) {
+      const { deliveries } = await receive(subscription, { consumer: 'drainer' });
+      if (deliveries.length === 0) return all;
+      all.push(...deliveries);
+    }
+  }
+
+  // ---------------------------------------------------------------- topics
+
+  const topics = newSuite('topics');
+
+  topics('createTopic answers the config with its create time, and getTopic answers the same', async () => {
+    const name = uniqueName();
+    const before = Date.now();
+    const created = await store.createTopic({ name, dedupWindowMs: 1_234 });
+    const after = Date.now();
+    assert.is(created.name, name);
+    assert.is(created.dedupWindowMs, 1_234);
+    assert.ok(created.createTimeMs >= before - CLOCK_SLACK_MS && created.createTimeMs <= after + CLOCK_SLACK_MS);
+    assert.equal({ ...(await store.getTopic(name)) }, { ...created });
+  });
+
+  topics('createTopic of an existing name throws already-exists and keeps the first config', async () => {
+    const name = await createTopic({ dedupWindowMs: 1_000 });
+    await rejectsWith('already-exists', () => store.createTopic({ name, dedupWindowMs: 2_000 }));
+    assert.is((await store.getTopic(name)).dedupWindowMs, 1_000);
+  });
+
+  topics('getTopic of an unknown name throws not-found', async () => {
+    await rejectsWith('not-found', () => store.getTopic(uniqueName()));
+  });
+
+  topics('listTopics answers names after the cursor in name order, at most limit per page', async () => {
+    const prefix = uniqueName();
+    // Created out of order, so an adapter that answers in creation order fails.
+    for (const suffix of ['b', 'c', 'a']) await store.createTopic({ name: `${prefix}-${suffix}`, dedupWindowMs: 1_000 });
+    // No other name sorts between the prefix and its own children.
+    const first = await store.listTopics({ after: prefix, limit: 2 });
+    assert.equal(names(first), [`${prefix}-a`, `${prefix}-b`]);
+    const second = await store.listTopics({ after: `${prefix}-b`, limit: 10 });
+    assert.is(second[0]?.name, `${prefix}-c`);
+    assert.ok(second.length <= 10);
+    assert.is(second[0]?.dedupWindowMs, 1_000);
+    assert.equal(names(await store.listTopics({ after: `${prefix}-a`, limit: 1 })), [`${prefix}-b`]);
+  });
+
+  topics('listTopics from the start answers every topic in name order', async () => {
+    const name = await createTopic();
+    const all = await listAll((page) => store.listTopics(page));
+    assert.ok(names(all).includes(name));
+    assert.equal(names(all), [...names(all)].sort(byName));
+  });
+
+  topics('deleteTopic removes it: get throws not-found and list omits it', async () => {
+    const name = await createTopic();
+    await store.deleteTopic(name);
+    await rejectsWith('not-found', () => store.getTopic(name));
+    assert.not.ok(names(await store.listTopics({ after: '', limit: 100_000 })).includes(name));
+  });
+
+  topics('deleteTopic of an unknown name throws not-found', async () => {
+    await rejectsWith('not-found', () => store.deleteTopic(uniqueName()));
+  });
+
+  topics('deleteTopic while the topic has a subscription throws failed-precondition and keeps both', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [message('kept')]);
+    await rejectsWith('failed-precondition', () => store.deleteTopic(topic));
+    await store.getTopic(topic);
+    await store.getSubscription(subscription);
+    assert.equal(texts(await drain(subscription)), ['kept']);
+  });
+
+  topics('deleteTopic drops its messages and idempotency keys: a topic made again under the name starts empty', async () => {
+    const topic = await createTopic();
+    await store.publish(topic, [message('old', { idempotencyKey: 'k' })]);
+    await store.deleteTopic(topic);
+    await store.createTopic({ name: topic, dedupWindowMs: 60_000 });
+    // Other content under the same key: a remembered key would make this already-exists. (The new id may
+    // equal the old one, as XADD to a re-created stream can in the same ms, so ids are not compared.)
+    const [fresh] = await store.publish(topic, [message('new', { idempotencyKey: 'k' })]);
+    assert.is(fresh!.duplicate, false);
+    const subscription = await createSubscription(topic, { startPosition: 'earliest' });
+    assert.equal(texts(await drain(subscription)), ['new']);
+  });
+
+  // ---------------------------------------------------------------- subscriptions
+
+  const subscriptions = newSuite('subscriptions');
+
+  subscriptions('createSubscription answers the config with its create time, and getSubscription answers the same', async () => {
+    const topic = await createTopic();
+    const name = uniqueName();
+    const before = Date.now();
+    const created = await store.createSubscription({
+      name,
+      topic,
+      ackDeadlineMs: 12_000,
+      startPosition: 'latest',
+      minBackoffMs: 300,
+      maxBackoffMs: 9_000,
+      maxDeliveryAttempts: 7,
+    });
+    const after = Date.now();
+    assert.equal(
+      { ...created, createTimeMs: 0 },
+      {
+        name,
+        topic,
+        ackDeadlineMs: 12_000,
+        startPosition: 'latest',
+        minBackoffMs: 300,
+        maxBackoffMs: 9_000,
+        maxDeliveryAttempts: 7,
+        createTimeMs: 0,
+      },
+    );
+    assert.ok(created.createTimeMs >= before - CLOCK_SLACK_MS && created.createTimeMs <= after + CLOCK_SLACK_MS);
+    assert.equal({ ...(await store.getSubscription(name)) }, { ...created });
+  });
+
+  subscriptions('createSubscription on an unknown topic throws not-found', async () => {
+    const name = uniqueName();
+    await rejectsWith('not-found', () => createSubscriptionNamed(name, uniqueName()));
+    await rejectsWith('not-found', () => store.getSubscription(name));
+  });
+
+  subscriptions('createSubscription of a name taken on another topic throws already-exists', async () => {
+    const { subscription } = await topicWithSubscription();
+    const other = await createTopic();
+    await rejectsWith('already-exists', () => createSubscriptionNamed(subscription, other));
+    assert.is.not((await store.getSubscription(subscription)).topic, other);
+  });
+
+  subscriptions('getSubscription of an unknown name throws not-found', async () => {
+    await rejectsWith('not-found', () => store.getSubscription(uniqueName()));
+  });
+
+  subscriptions('listSubscriptions of a topic answers only its subscriptions, in name order, paged', async () => {
+    const topic = await createTopic();
+    const other = await createTopic();
+    const prefix = uniqueName();
+    for (const suffix of ['c', 'a', 'b']) await createSubscriptionNamed(`${prefix}-${suffix}`, topic);
+    await createSubscriptionNamed(`${prefix}-ab`, other);
+    const first = await store.listSubscriptions(topic, { after: '', limit: 2 });
+    assert.equal(names(first), [`${prefix}-a`, `${prefix}-b`]);
+    assert.ok(first.every((config) => config.topic === topic));
+    assert.equal(names(await store.listSubscriptions(topic, { after: `${prefix}-b`, limit: 2 })), [`${prefix}-c`]);
+    assert.equal(names(await store.listSubscriptions(topic, { after: `${prefix}-c`, limit: 2 })), []);
+    assert.equal(names(await store.listSubscriptions(other, { after: '', limit: 10 })), [`${prefix}-ab`]);
+  });
+
+  subscriptions('listSubscriptions without a topic answers those of every topic, in name order, paged', async () => {
+    const topic = await createTopic();
+    const other = await createTopic();
+    const prefix = uniqueName();
+    await createSubscriptionNamed(`${prefix}-b`, topic);
+    await createSubscriptionNamed(`${prefix}-a`, other);
+    await createSubscriptionNamed(`${prefix}-c`, other);
+    const first = await store.listSubscriptions(undefined, { after: prefix, limit: 2 });
+    assert.equal(names(first), [`${prefix}-a`, `${prefix}-b`]);
+    assert.equal(
+      first.map((config) => config.topic),
+      [other, topic],
+    );
+    const second = await store.listSubscriptions(undefined, { after: `${prefix}-b`, limit: 5 });
+    assert.is(second[0]?.name, `${prefix}-c`);
+    const all = await listAll((page) => store.listSubscriptions(undefined, page));
+    assert.equal(names(all), [...names(all)].sort(byName));
+  });
+
+  subscriptions('listSubscriptions of an unknown topic throws not-found', async () => {
+    await rejectsWith('not-found', () => store.listSubscriptions(uniqueName(), { after: '', limit: 10 }));
+  });
+
+  subscriptions('deleteSubscription removes it; get, receive, ack and a second delete then throw not-found', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.deleteSubscription(subscription);
+    await rejectsWith('not-found', () => store.getSubscription(subscription));
+    await rejectsWith('not-found', () => receive(subscription));
+    await rejectsWith('not-found', () => store.ack(subscription, [{ messageId: '1-0', attempt: 1 }]));
+    await rejectsWith('not-found', () => store.deleteSubscription(subscription));
+    assert.equal(names(await store.listSubscriptions(topic, { after: '', limit: 10 })), []);
+    // Without subscriptions the topic can go.
+    await store.deleteTopic(topic);
+  });
+
+  subscriptions('deleting a subscription with messages in flight leaves the topic and other subscriptions intact', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const sibling = await createSubscription(topic);
+    await store.publish(topic, [message('one'), message('two')]);
+    const inFlight = (await receive(subscription)).deliveries;
+    assert.is(inFlight.length, 2);
+    await store.deleteSubscription(subscription);
+    assert.equal(texts(await drain(sibling)), ['one', 'two']);
+    // Its in-flight state went with it: the name made again starts over at attempt 1.
+    await createSubscriptionNamed(subscription, topic);
+    const again = await receive(subscription);
+    assert.equal(texts(again.deliveries), ['one', 'two']);
+    assert.equal(
+      again.deliveries.map((delivery) => delivery.attempt),
+      [1, 1],
+    );
+  });
+
+  subscriptions('receive, ack, nack and extendLease on an unknown subscription throw not-found', async () => {
+    const unknown = uniqueName();
+    const receipts = [{ messageId: '1-0', attempt: 1 }];
+    await rejectsWith('not-found', () => receive(unknown));
+    await rejectsWith('not-found', () => store.ack(unknown, receipts));
+    await rejectsWith('not-found', () => store.nack(unknown, receipts, 0));
+    await rejectsWith('not-found', () => store.extendLease(unknown, receipts, 1_000));
+  });
+
+  // ---------------------------------------------------------------- publish
+
+  const publish = newSuite('publish');
+
+  publish('publish answers distinct ids in increasing order, within a batch and across batches', async () => {
+    const topic = await createTopic();
+    const first = await store.publish(topic, [message('1'), message('2'), message('3'), message('4'), message('5')]);
+    const second = await store.publish(topic, [message('6'), message('7')]);
+    const ids = [...first, ...second].map((outcome) => outcome.messageId);
+    assert.ok(ids.every((id) => /^\d+-\d+$/.test(id)), `ids look like <ms>-<seq>: ${ids}`);
+    for (let i = 1; i < ids.length; i++) assert.ok(compareIds(ids[i - 1]!, ids[i]!) < 0, `${ids[i - 1]} < ${ids[i]}`);
+    assert.ok([...first, ...second].every((outcome) => outcome.duplicate === false));
+  });
+
+  publish('publishTimeMs is the ms part of the id, taken while publish ran', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const before = Date.now();
+    const [outcome] = await store.publish(topic, [message('x')]);
+    const after = Date.now();
+    const [delivery] = await drain(subscription);
+    assert.is(delivery!.message.id, outcome!.messageId);
+    assert.is(delivery!.message.publishTimeMs, Number(outcome!.messageId.split('-')[0]));
+    assert.ok(delivery!.message.publishTimeMs >= before - CLOCK_SLACK_MS && delivery!.message.publishTimeMs <= after + CLOCK_SLACK_MS);
+  });
+
+  publish('a message comes back with its data, attributes, ordering key and trace context', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const sent = message('hello', {
+      attributes: { kind: 'greeting', 'x.y-z': 'ünïcødé ✓', empty: '' },
+      orderingKey: 'customer-42',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'vendor=opaque,other=1',
+    });
+    await store.publish(topic, [sent, message('plain')]);
+    const [first, second] = await drain(subscription);
+    assert.ok(Buffer.isBuffer(first!.message.data));
+    assert.is(first!.message.data.toString(), 'hello');
+    assert.equal({ ...first!.message.attributes }, { kind: 'greeting', 'x.y-z': 'ünïcødé ✓', empty: '' });
+    assert.is(first!.message.orderingKey, 'customer-42');
+    assert.is(first!.message.traceparent, sent.traceparent);
+    assert.is(first!.message.tracestate, sent.tracestate);
+    assert.equal({ ...second!.message.attributes }, {});
+    assert.is(second!.message.orderingKey, '');
+    assert.is(second!.message.traceparent, '');
+    assert.is(second!.message.tracestate, '');
+  });
+
+  publish('binary data with zero bytes and an empty payload come back byte for byte', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const binary = Buffer.from([0, 1, 0, 255, 0xc3, 0x28, 0, 0x80, 0]);
+    const allBytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await store.publish(topic, [message(binary), message(Buffer.alloc(0)), message(allBytes)]);
+    const deliveries = await drain(subscription);
+    assert.is(deliveries.length, 3);
+    assert.ok(deliveries[0]!.message.data.equals(binary));
+    assert.is(deliveries[1]!.message.data.length, 0);
+    assert.ok(Buffer.isBuffer(deliveries[1]!.message.data));
+    assert.ok(deliveries[2]!.message.data.equals(allBytes));
+  });
+
+  publish('reusing the published buffer or a delivered one afterwards does not change the stored message', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const other = await createSubscription(topic);
+    const buffer = Buffer.from('original');
+    await store.publish(topic, [message(buffer)]);
+    buffer.write('CLOBBERS');
+    const [delivery] = await drain(subscription);
+    assert.is(delivery!.message.data.toString(), 'original');
+    delivery!.message.data.write('CLOBBERS');
+    assert.is((await drain(other))[0]!.message.data.toString(), 'original');
+  });
+
+  publish('publish to an unknown topic throws not-found', async () => {
+    await rejectsWith('not-found', () => store.publish(uniqueName(), [message('x')]));
+  });
+
+  publish('a repeated idempotency key answers the original id with duplicate=true and stores nothing', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const [original] = await store.publish(topic, [message('once', { idempotencyKey: 'k1' })]);
+    assert.is(original!.duplicate, false);
+    const [repeat] = await store.publish(topic, [message('once', { idempotencyKey: 'k1' })]);
+    assert.equal(repeat, { messageId: original!.messageId, duplicate: true });
+    assert.equal(texts(await drain(subscription)), ['once']);
+  });
+
+  publish('a repeat with other trace context is still a duplicate: only data, attributes and ordering key count', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const content = { idempotencyKey: 'k', attributes: { a: '1', b: '2' }, orderingKey: 'o' };
+    const [original] = await store.publish(topic, [message('same', content)]);
+    const [repeat] = await store.publish(topic, [
+      message('same', { ...content, attributes: { b: '2', a: '1' }, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }),
+    ]);
+    assert.equal(repeat, { messageId: original!.messageId, duplicate: true });
+    assert.is((await drain(subscription)).length, 1);
+  });
+
+  publish('a key repeated inside one batch answers the first message id and stores it once', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const outcomes = await store.publish(topic, [
+      message('a', { idempotencyKey: 'k' }),
+      message('b'),
+      message('a', { idempotencyKey: 'k' }),
+    ]);
+    assert.is(outcomes.length, 3);
+    assert.is(outcomes[0]!.duplicate, false);
+    assert.is(outcomes[1]!.duplicate, false);
+    assert.equal(outcomes[2], { messageId: outcomes[0]!.messageId, duplicate: true });
+    const stored = await drain(subscription);
+    assert.equal(texts(stored), ['a', 'b']);
+    assert.equal(ids(stored), [outcomes[0]!.messageId, outcomes[1]!.messageId]);
+  });
+
+  publish('the same key with other data, attributes or ordering key throws already-exists naming the key', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const key = `key-${randomUUID()}`;
+    await store.publish(topic, [message('data', { idempotencyKey: key, attributes: { a: '1' }, orderingKey: 'o' })]);
+    const variants = [
+      message('other data', { idempotencyKey: key, attributes: { a: '1' }, orderingKey: 'o' }),
+      message('data', { idempotencyKey: key, attributes: { a: '2' }, orderingKey: 'o' }),
+      message('data', { idempotencyKey: key, attributes: { a: '1', b: '1' }, orderingKey: 'o' }),
+      message('data', { idempotencyKey: key, attributes: { a: '1' }, orderingKey: 'other' }),
+    ];
+    for (const variant of variants) {
+      const error = await rejectsWith('already-exists', () => store.publish(topic, [variant]));
+      assert.ok(error.message.includes(key), `the error names the key: ${error.message}`);
+    }
+    assert.equal(texts(await drain(subscription)), ['data']);
+  });
+
+  publish('a batch in which the third message conflicts stores nothing of the batch', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [message('original', { idempotencyKey: 'taken' })]);
+    await rejectsWith('already-exists', () =>
+      store.publish(topic, [
+        message('first', { idempotencyKey: 'fresh' }),
+        message('second'),
+        message('conflict', { idempotencyKey: 'taken' }),
+        message('fourth'),
+      ]),
+    );
+    assert.equal(texts(await drain(subscription)), ['original']);
+    // Nor was the batch's own key remembered.
+    const [again] = await store.publish(topic, [message('other content', { idempotencyKey: 'fresh' })]);
+    assert.is(again!.duplicate, false);
+  });
+
+  publish('a batch that reuses a key with other content inside itself throws already-exists and stores nothing', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await rejectsWith('already-exists', () =>
+      store.publish(topic, [message('a', { idempotencyKey: 'k' }), message('b'), message('changed', { idempotencyKey: 'k' })]),
+    );
+    assert.equal(await drain(subscription), []);
+  });
+
+  publish('idempotency keys belong to one topic: the same key on another topic is new', async () => {
+    const first = await createTopic();
+    const second = await createTopic();
+    const [a] = await store.publish(first, [message('x', { idempotencyKey: 'shared' })]);
+    const [b] = await store.publish(second, [message('y', { idempotencyKey: 'shared' })]);
+    assert.is(b!.duplicate, false);
+    assert.is(a!.duplicate, false);
+  });
+
+  publish('an idempotency key acts as new once the dedup window is over, with the same or other content', async () => {
+    const topic = await createTopic({ dedupWindowMs: 300 });
+    const subscription = await createSubscription(topic);
+    const [original] = await store.publish(topic, [message('one', { idempotencyKey: 'k1' }), message('two', { idempotencyKey: 'k2' })]);
+    const [repeat] = await store.publish(topic, [message('one', { idempotencyKey: 'k1' })]);
+    assert.is(repeat!.duplicate, true, 'still remembered inside the window');
+    await sleep(400);
+    const [same, changed] = await store.publish(topic, [
+      message('one', { idempotencyKey: 'k1' }),
+      message('changed', { idempotencyKey: 'k2' }),
+    ]);
+    assert.is(same!.duplicate, false);
+    assert.is.not(same!.messageId, original!.messageId);
+    assert.is(changed!.duplicate, false);
+    assert.equal(texts(await drain(subscription)), ['one', 'two', 'one', 'changed']);
+    // The key published anew is remembered again for a fresh window.
+    const [again] = await store.publish(topic, [message('one', { idempotencyKey: 'k1' })]);
+    assert.equal(again, { messageId: same!.messageId, duplicate: true });
+  });
+
+  // ---------------------------------------------------------------- delivery
+
+  const delivery = newSuite('delivery');
+
+  delivery('every subscription of a topic gets every message', async () => {
+    const topic = await createTopic();
+    const one = await createSubscription(topic);
+    const two = await createSubscription(topic);
+    await store.publish(topic, [message('a'), message('b'), message('c')]);
+    assert.equal(texts(await drain(one)), ['a', 'b', 'c']);
+    assert.equal(texts(await drain(two)), ['a', 'b', 'c']);
+  });
+
+  delivery('an earliest subscription gets messages published before it; a latest one only those after', async () => {
+    const topic = await createTopic();
+    await store.publish(topic, [message('before')]);
+    const earliest = await createSubscription(topic, { startPosition: 'earliest' });
+    const latest = await createSubscription(topic, { startPosition: 'latest' });
+    assert.equal((await receive(latest)).deliveries, []);
+    await store.publish(topic, [message('after')]);
+    assert.equal(texts(await drain(earliest)), ['before', 'after']);
+    assert.equal(texts(await drain(latest)), ['after']);
+  });
+
+  delivery('new messages come in publish order with attempt 1 and a lease of now + ackDeadlineMs', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 7_000 });
+    const outcomes = await store.publish(topic, [message('a'), message('b'), message('c')]);
+    const before = Date.now();
+    const { deliveries } = await receive(subscription);
+    const after = Date.now();
+    assert.equal(ids(deliveries), outcomes.map((outcome) => outcome.messageId));
+    for (const d of deliveries) {
+      assert.is(d.attempt, 1);
+      assert.ok(d.leaseDeadlineMs >= before + 7_000 - CLOCK_SLACK_MS && d.leaseDeadlineMs <= after + 7_000 + CLOCK_SLACK_MS);
+    }
+    assert.equal((await receive(subscription)).deliveries, [], 'nothing more is due');
+  });
+
+  delivery('two consumers of one subscription never get the same message while it is in flight', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const published = await store.publish(
+      topic,
+      Array.from({ length: 10 }, (_, i) => message(`m${i}`)),
+    );
+    const a = await receive(subscription, { consumer: 'a', maxMessages: 4 });
+    const b = await receive(subscription, { consumer: 'b', maxMessages: 100 });
+    const c = await receive(subscription, { consumer: 'c', maxMessages: 100 });
+    assert.is(a.deliveries.length, 4);
+    assert.is(b.deliveries.length, 6);
+    assert.equal(c.deliveries, []);
+    const seen = [...ids(a.deliveries), ...ids(b.deliveries)];
+    assert.is(new Set(seen).size, 10);
+    assert.equal(seen, published.map((outcome) => outcome.messageId));
+  });
+
+  delivery('an acked message is not delivered again, even after its lease would have run out', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('done'), message('pending')]);
+    const { deliveries } = await receive(subscription);
+    assert.equal(await store.ack(subscription, [receiptOf(deliveries[0]!)]), ['ok']);
+    await sleep(450);
+    const later = await receiveEventually(subscription);
+    assert.equal(texts(later), ['pending'], 'only the unacked one comes back');
+  });
+
+  delivery('a lease that runs out redelivers the message with attempt 2, the same id and a new lease', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    const [outcome] = await store.publish(topic, [message('again', { attributes: { k: 'v' } })]);
+    const first = await receive(subscription, { consumer: 'a' });
+    assert.is(first.deliveries[0]!.attempt, 1);
+    assert.equal((await receive(subscription, { consumer: 'b' })).deliveries, [], 'not before the lease runs out');
+    const [redelivery] = await receiveEventually(subscription, { consumer: 'b' });
+    const receivedAt = Date.now();
+    assert.ok(receivedAt >= first.deliveries[0]!.leaseDeadlineMs - CLOCK_SLACK_MS, 'not before the deadline');
+    assert.is(redelivery!.attempt, 2);
+    assert.is(redelivery!.message.id, outcome!.messageId);
+    assert.is(redelivery!.message.data.toString(), 'again');
+    assert.equal({ ...redelivery!.message.attributes }, { k: 'v' });
+    assert.ok(redelivery!.leaseDeadlineMs > first.deliveries[0]!.leaseDeadlineMs);
+    assert.ok(redelivery!.leaseDeadlineMs <= receivedAt + 300 + CLOCK_SLACK_MS);
+  });
+
+  delivery('after a redelivery the old receipt answers invalid-receipt to ack, nack and extendLease, and the new one ok', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('x')]);
+    const [first] = (await receive(subscription)).deliveries;
+    const [second] = await receiveEventually(subscription);
+    const stale = receiptOf(first!);
+    const current = receiptOf(second!);
+    assert.equal(await store.ack(subscription, [stale]), ['invalid-receipt']);
+    assert.equal(await store.nack(subscription, [stale], 0), ['invalid-receipt']);
+    assert.equal(await store.extendLease(subscription, [stale], 60_000), ['invalid-receipt']);
+    // The stale receipt changed nothing: the current attempt is still in flight under its own lease.
+    const idle = await receive(subscription);
+    assert.equal(idle.deliveries, []);
+    assert.is(idle.nextDueMs, second!.leaseDeadlineMs);
+    assert.equal(await store.extendLease(subscription, [current], 60_000), ['ok']);
+    assert.equal(await store.ack(subscription, [current]), ['ok']);
+    assert.is((await receive(subscription)).nextDueMs, null);
+  });
+
+  delivery('a redelivered message is nacked at once with its current receipt, then delivered as attempt 3', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('x')]);
+    await receive(subscription);
+    const [second] = await receiveEventually(subscription);
+    assert.equal(await store.nack(subscription, [receiptOf(second!)], 0), ['ok']);
+    const [third] = (await receive(subscription)).deliveries;
+    assert.is(third!.attempt, 3);
+  });
+
+  delivery('settling twice with the same receipt answers ok and changes nothing', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('x')]);
+    const [d] = (await receive(subscription)).deliveries;
+    const receipt = receiptOf(d!);
+    assert.equal(await store.ack(subscription, [receipt]), ['ok']);
+    assert.equal(await store.ack(subscription, [receipt]), ['ok']);
+    assert.equal(await store.nack(subscription, [receipt], 0), ['ok']);
+    assert.equal(await store.extendLease(subscription, [receipt], 60_000), ['ok']);
+    await sleep(400);
+    const after = await receive(subscription);
+    assert.equal(after.deliveries, [], 'the nack after the ack did not bring it back');
+    assert.is(after.nextDueMs, null, 'the extendLease after the ack did not put it in flight');
+  });
+
+  delivery('settlement answers one result per receipt, in order', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('a'), message('b')]);
+    const [a1, b1] = (await receive(subscription)).deliveries;
+    const redelivered = await receiveEventually(subscription);
+    assert.is(redelivered.length, 2);
+    const [a2, b2] = redelivered;
+    const neverDelivered = { messageId: '1-0', attempt: 1 };
+    assert.equal(await store.ack(subscription, [receiptOf(b1!), receiptOf(a2!), neverDelivered]), ['invalid-receipt', 'ok', 'ok']);
+    assert.equal(await store.ack(subscription, [receiptOf(a1!)]), ['ok'], 'an older receipt of a settled message is ok');
+    assert.equal(await store.nack(subscription, [receiptOf(b1!), receiptOf(b2!)], 60_000), ['invalid-receipt', 'ok']);
+  });
+
+  // ---------------------------------------------------------------- nack and extendLease
+
+  const settle = newSuite('nack and extendLease');
+
+  settle('nack with a delay holds the message back until the delay is over, then redelivers it as attempt 2', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [message('later')]);
+    const [d] = (await receive(subscription)).deliveries;
+    const before = Date.now();
+    assert.equal(await store.nack(subscription, [receiptOf(d!)], 300), ['ok']);
+    const after = Date.now();
+    const held = await receive(subscription);
+    assert.equal(held.deliveries, [], 'not before the delay');
+    assert.ok(held.nextDueMs! >= before + 300 - CLOCK_SLACK_MS && held.nextDueMs! <= after + 300 + CLOCK_SLACK_MS);
+    const [again] = await receiveEventually(subscription);
+    assert.ok(Date.now() >= before + 300 - CLOCK_SLACK_MS, 'not before the delay');
+    assert.is(again!.attempt, 2);
+    assert.is(again!.message.id, d!.message.id);
+  });
+
+  settle("nack without a delay waits the subscription's backoff, doubling per attempt up to maxBackoffMs", async () => {
+    const { topic, subscription } = await topicWithSubscription({ minBackoffMs: 100, maxBackoffMs: 250 });
+    await store.publish(topic, [message('retry')]);
+    let [d] = (await receive(subscription)).deliveries;
+    for (const [attempt, backoff] of [
+      [1, 100],
+      [2, 200],
+      [3, 250],
+    ] as const) {
+      assert.is(d!.attempt, attempt);
+      const before = Date.now();
+      assert.equal(await store.nack(subscription, [receiptOf(d!)], undefined), ['ok']);
+      const after = Date.now();
+      const held = await receive(subscription);
+      assert.equal(held.deliveries, [], `attempt ${attempt} is not redelivered before its backoff`);
+      assert.ok(
+        held.nextDueMs! >= before + backoff - CLOCK_SLACK_MS && held.nextDueMs! <= after + backoff + CLOCK_SLACK_MS,
+        `attempt ${attempt} is due after ${backoff} ms (due in ${held.nextDueMs! - before} ms)`,
+      );
+      [d] = await receiveEventually(subscription);
+      assert.ok(Date.now() >= before + backoff - CLOCK_SLACK_MS);
+    }
+    assert.is(d!.attempt, 4);
+  });
+
+  settle('nack with delay 0 makes the message receivable at once and wakes the watchers', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [message('now')]);
+    const [d] = (await receive(subscription)).deliveries;
+    let calls = 0;
+    const unwatch = store.watch(topic, () => calls++);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      const seenBefore = calls;
+      assert.equal(await store.nack(subscription, [receiptOf(d!)], 0), ['ok']);
+      const { deliveries } = await receive(subscription);
+      assert.is(deliveries.length, 1);
+      assert.is(deliveries[0]!.attempt, 2);
+      await waitFor(async () => calls > seenBefore, 'the watcher is called after nack with delay 0');
+    } finally {
+      unwatch();
+    }
+  });
+
+  settle('extendLease moves the deadline to now + leaseMs and so postpones the redelivery', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('slow')]);
+    const [d] = (await receive(subscription)).deliveries;
+    const before = Date.now();
+    assert.equal(await store.extendLease(subscription, [receiptOf(d!)], 1_500), ['ok']);
+    const after = Date.now();
+    const idle = await receive(subscription);
+    assert.ok(idle.nextDueMs! >= before + 1_500 - CLOCK_SLACK_MS && idle.nextDueMs! <= after + 1_500 + CLOCK_SLACK_MS);
+    await sleep(450);
+    assert.equal((await receive(subscription)).deliveries, [], 'not redelivered when the old lease would have run out');
+    const [again] = await receiveEventually(subscription);
+    assert.ok(Date.now() >= before + 1_500 - CLOCK_SLACK_MS);
+    assert.is(again!.attempt, 2);
+  });
+
+  settle('extendLease can also shorten a lease', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    await store.publish(topic, [message('x')]);
+    const [d] = (await receive(subscription)).deliveries;
+    assert.equal(await store.extendLease(subscription, [receiptOf(d!)], 0), ['ok']);
+    const [again] = await receiveEventually(subscription);
+    assert.is(again!.attempt, 2);
+  });
+
+  // ---------------------------------------------------------------- flow control
+
+  const flow = newSuite('flow control');
+
+  flow('receive stops at maxMessages and the rest follows on the next call', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, ['a', 'b', 'c', 'd', 'e'].map((text) => message(text)));
+    assert.equal(texts((await receive(subscription, { maxMessages: 2 })).deliveries), ['a', 'b']);
+    assert.equal(texts((await receive(subscription, { maxMessages: 1 })).deliveries), ['c']);
+    assert.equal(texts((await receive(subscription, { maxMessages: 10 })).deliveries), ['d', 'e']);
+  });
+
+  flow('receive stops before the message that would pass maxBytes, keeping publish order', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [bytes(40, 'a'), bytes(50, 'b'), bytes(20, 'c'), bytes(5, 'd'), bytes(60, 'e'), bytes(40, 'f')]);
+    const request = { maxBytes: 100, allowOneOversized: false };
+    // 40 + 50 fit; 20 would make 110, and the 5 after it is not taken out of order.
+    assert.equal(initials((await receive(subscription, request)).deliveries), ['a', 'b']);
+    assert.equal(initials((await receive(subscription, request)).deliveries), ['c', 'd', 'e']);
+    // Exactly maxBytes fits.
+    assert.equal(initials((await receive(subscription, { maxBytes: 40, allowOneOversized: false })).deliveries), ['f']);
+  });
+
+  flow('only payload bytes count: attributes do not use up maxBytes', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const attributes = { big: 'x'.repeat(500) };
+    await store.publish(topic, [message(Buffer.alloc(10), { attributes }), message(Buffer.alloc(10), { attributes })]);
+    assert.is((await receive(subscription, { maxBytes: 20, allowOneOversized: false })).deliveries.length, 2);
+  });
+
+  flow('a message bigger than maxBytes comes alone when allowOneOversized, and not at all otherwise', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [bytes(200, 'a'), bytes(10, 'b'), message(Buffer.alloc(0))]);
+    const refused = await receive(subscription, { maxBytes: 100, allowOneOversized: false });
+    assert.equal(refused.deliveries, []);
+    assert.is(refused.nextDueMs, null, 'nothing went in flight');
+    const alone = await receive(subscription, { maxBytes: 100, allowOneOversized: true });
+    assert.equal(initials(alone.deliveries), ['a'], 'the budget is used up by the oversized one');
+    const rest = await receive(subscription, { maxBytes: 100, allowOneOversized: true });
+    assert.equal(rest.deliveries.map((d) => d.message.data.length), [10, 0]);
+  });
+
+  flow('allowOneOversized admits only a first delivery: after a small one, a big one waits', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [bytes(10, 'a'), bytes(200, 'b')]);
+    assert.equal(initials((await receive(subscription, { maxBytes: 100, allowOneOversized: true })).deliveries), ['a']);
+    assert.equal(initials((await receive(subscription, { maxBytes: 100, allowOneOversized: true })).deliveries), ['b']);
+  });
+
+  flow('due redeliveries come before new messages, earliest due first, and count against the limits', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [message('m1'), message('m2')]);
+    const [m1, m2] = (await receive(subscription)).deliveries;
+    await store.nack(subscription, [receiptOf(m2!)], 0);
+    await sleep(20);
+    await store.nack(subscription, [receiptOf(m1!)], 0);
+    await store.publish(topic, [message('m3')]);
+    const first = await receive(subscription, { maxMessages: 1 });
+    assert.equal(texts(first.deliveries), ['m2']);
+    assert.is(first.deliveries[0]!.attempt, 2);
+    const rest = await receive(subscription);
+    assert.equal(texts(rest.deliveries), ['m1', 'm3']);
+    assert.equal(rest.deliveries.map((d) => d.attempt), [2, 1]);
+  });
+
+  flow('a due redelivery that does not fit maxBytes holds back the new messages behind it', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, [bytes(80, 'a')]);
+    const [a] = (await receive(subscription)).deliveries;
+    await store.nack(subscription, [receiptOf(a!)], 0);
+    await store.publish(topic, [bytes(10, 'b')]);
+    assert.equal((await receive(subscription, { maxBytes: 50, allowOneOversized: false })).deliveries, []);
+    assert.equal(initials((await receive(subscription, { maxBytes: 100, allowOneOversized: false })).deliveries), ['a', 'b']);
+  });
+
+  flow('nextDueMs is the earliest due time in flight in this subscription, and null when nothing is', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 10_000 });
+    const other = await createSubscription(topic, { ackDeadlineMs: 1_000 });
+    assert.is((await receive(subscription)).nextDueMs, null);
+    await store.publish(topic, [message('a'), message('b')]);
+    const first = await receive(subscription, { maxMessages: 1 });
+    assert.is(first.nextDueMs, first.deliveries[0]!.leaseDeadlineMs);
+    await sleep(20);
+    const second = await receive(subscription, { maxMessages: 1 });
+    assert.ok(second.deliveries[0]!.leaseDeadlineMs > first.deliveries[0]!.leaseDeadlineMs);
+    assert.is(second.nextDueMs, first.deliveries[0]!.leaseDeadlineMs, 'the earlier of the two');
+    // Another subscription's shorter leases are not this one's.
+    await receive(other);
+    assert.is((await receive(subscription)).nextDueMs, first.deliveries[0]!.leaseDeadlineMs);
+    await store.ack(subscription, [receiptOf(first.deliveries[0]!)]);
+    assert.is((await receive(subscription)).nextDueMs, second.deliveries[0]!.leaseDeadlineMs);
+    await store.ack(subscription, [receiptOf(second.deliveries[0]!)]);
+    assert.is((await receive(subscription)).nextDueMs, null);
+  });
+
+  // ---------------------------------------------------------------- watch and close
+
+  const lifecycle = newSuite('watch and close');
+
+  lifecycle('watch fires after a publish to the topic, never inside the publish call, and unwatch stops it', async () => {
+    const topic = await createTopic();
+    let calls = 0;
+    const unwatch = store.watch(topic, () => calls++);
+    await sleep(WATCH_SETTLE_MS);
+    const publishing = store.publish(topic, [message('x')]);
+    assert.is(calls, 0, 'not called from inside publish');
+    await publishing;
+    await waitFor(async () => calls > 0, 'the watcher is called after publish');
+    unwatch();
+    unwatch(); // twice is harmless
+    await sleep(100); // any late notification of the first publish lands before we count
+    const seen = calls;
+    await store.publish(topic, [message('y')]);
+    await sleep(200);
+    assert.is(calls, seen, 'no call after unwatch');
+  });
+
+  lifecycle('every watcher of the topic is called, and unwatching one keeps the other', async () => {
+    const topic = await createTopic();
+    let a = 0;
+    let b = 0;
+    const unwatchA = store.watch(topic, () => a++);
+    const unwatchB = store.watch(topic, () => b++);
+    await sleep(WATCH_SETTLE_MS);
+    await store.publish(topic, [message('x')]);
+    await waitFor(async () => a > 0 && b > 0, 'both watchers are called');
+    unwatchA();
+    const bBefore = b;
+    await store.publish(topic, [message('y')]);
+    await waitFor(async () => b > bBefore, 'the remaining watcher is still called');
+    unwatchB();
+  });
+
+  lifecycle('after close every method throws unavailable, and close again is fine', async () => {
+    const own = await makeStore();
+    try {
+      const topic = (await own.store.createTopic({ name: uniqueName(), dedupWindowMs: 1_000 })).name;
+      const subscription = (
+        await own.store.createSubscription({
+          name: uniqueName(),
+          topic,
+          ackDeadlineMs: 1_000,
+          startPosition: 'earliest',
+          minBackoffMs: 100,
+          maxBackoffMs: 1_000,
+          maxDeliveryAttempts: 0,
+        })
+      ).name;
+      await own.store.close();
+      await own.store.close();
+      const s = own.store;
+      const page = { after: '', limit: 10 };
+      const receipts = [{ messageId: '1-0', attempt: 1 }];
+      const calls: [string, () => Promise<unknown>][] = [
+        ['createTopic', () => s.createTopic({ name: uniqueName(), dedupWindowMs: 1_000 })],
+        ['getTopic', () => s.getTopic(topic)],
+        ['listTopics', () => s.listTopics(page)],
+        ['deleteTopic', () => s.deleteTopic(topic)],
+        ['createSubscription', () => createSubscriptionNamed(uniqueName(), topic, s)],
+        ['getSubscription', () => s.getSubscription(subscription)],
+        ['listSubscriptions', () => s.listSubscriptions(undefined, page)],
+        ['deleteSubscription', () => s.deleteSubscription(subscription)],
+        ['publish', () => s.publish(topic, [message('x')])],
+        ['receive', () => s.receive(subscription, { consumer: 'c', maxMessages: 1, maxBytes: 100, allowOneOversized: true })],
+        ['ack', () => s.ack(subscription, receipts)],
+        ['nack', () => s.nack(subscription, receipts, 0)],
+        ['extendLease', () => s.extendLease(subscription, receipts, 1_000)],
+        ['watch', async () => s.watch(topic, () => {})],
+      ];
+      for (const [method, call] of calls) await rejectsWith('unavailable', call, method);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
+  // The last suite cleans the shared store up once every suite is done.
+  suites[suites.length - 1]!.after(async () => {
+    await fixture?.cleanup();
+    fixture = undefined;
+  });
+  for (const s of suites) s.run();
+
+  // ---------------------------------------------------------------- helpers needing the closure
+
+  async function createSubscriptionNamed(name: string, topic: string, target: MessageStore = store): Promise<SubscriptionConfig> {
+    return target.createSubscription({
+      name,
+      topic,
+      ackDeadlineMs: 10_000,
+      startPosition: 'earliest',
+      minBackoffMs: 100,
+      maxBackoffMs: 1_000,
+      maxDeliveryAttempts: 0,
+    });
+  }
+}
+
+// ------------------------------------------------------------------ pure helpers
+
+function message(data: string | Buffer, fields: Partial<Omit<OutgoingMessage, 'data'>> = {}): OutgoingMessage {
+  return {
+    data: typeof data === 'string' ? Buffer.from(data) : data,
+    attributes: {},
+    orderingKey: '',
+    idempotencyKey: '',
+    traceparent: '',
+    tracestate: '',
+    ...fields,
+  };
+}
+
+/** A payload of `size` bytes whose first byte is `initial`, to tell messages apart by size tests. */
+function bytes(size: number, initial: string): OutgoingMessage {
+  const data = Buffer.alloc(size, '.');
+  data.write(initial);
+  return message(data);
+}
+
+function initials(deliveries: readonly Delivery[]): string[] {
+  return deliveries.map((d) => d.message.data.subarray(0, 1).toString());
+}
+
+function texts(deliveries: readonly Delivery[]): string[] {
+  return deliveries.map((d) => d.message.data.toString());
+}
+
+function ids(deliveries: readonly Delivery[]): string[] {
+  return deliveries.map((d) => d.message.id);
+}
+
+function names(items: readonly { readonly name: string }[]): string[] {
+  return items.map((item) => item.name);
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function receiptOf(delivery: Delivery): { messageId: string; attempt: number } {
+  return { messageId: delivery.message.id, attempt: delivery.attempt };
+}
+
+function compareIds(a: string, b: string): number {
+  const [msA, seqA] = a.split('-').map(Number) as [number, number];
+  const [msB, seqB] = b.split('-').map(Number) as [number, number];
+  return msA - msB || seqA - seqB;
+}
+
+async function listAll<T extends { readonly name: string }>(list: (page: { after: string; limit: number }) => Promise<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  let after = '';
+  for (;;) {
+    const page = await list({ after, limit: 100 });
+    all.push(...page);
+    if (page.length < 100) return all;
+    after = page[page.length - 1]!.name;
+  }
+}
+
+/** Awaits the action and checks it failed with a StoreError of this code; answers that error. */
+async function rejectsWith(code: StoreErrorCode, action: () => Promise<unknown>, what = 'the call'): Promise<StoreError> {
+  let outcome: unknown;
+  try {
+    outcome = await action();
+  } catch (error) {
+    assert.ok(
+      error instanceof StoreError && error.code === code,
+      `${what} should throw StoreError(${code}), threw ${error instanceof StoreError ? `StoreError(${error.code})` : String(error)}`,
+    );
+    return error as StoreError;
+  }
+  assert.unreachable(`${what} should throw StoreError(${code}), answered ${JSON.stringify(outcome)}`);
+  throw new Error('unreachable');
+}
+
+async function waitFor(condition: () => Promise<boolean>, what = 'the condition'): Promise<void> {
+  const deadline = Date.now() + EVENTUALLY_MS;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.unreachable(`${what} did not happen within ${EVENTUALLY_MS} ms`);
+    await sleep(20);
+  }
+}
