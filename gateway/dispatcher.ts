@@ -69,6 +69,8 @@ export class Dispatcher {
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  /** The store's earliest due redelivery, as of the last receive. */
+  private nextDueMs: number | null = null;
   private readonly unwatch: () => void;
 
   constructor(
@@ -148,7 +150,7 @@ export class Dispatcher {
             maxBytes: credit.bytes,
             allowOneOversized: stream.held.size === 0,
           });
-          this.schedule(result.nextDueMs);
+          this.nextDueMs = result.nextDueMs;
           if (result.deliveries.length === 0) break;
           this.trace(() => ({ subscription: this.subscription, count: result.deliveries.length }), 'leased');
           this.hand(stream, result.deliveries);
@@ -159,6 +161,7 @@ export class Dispatcher {
       for (const stream of [...this.streams]) stream.sink.fail(error);
     } finally {
       this.pumping = false;
+      this.schedule();
     }
   }
 
@@ -195,12 +198,15 @@ export class Dispatcher {
     return undefined;
   }
 
-  /** Wakes at the earliest due redelivery, and at least every poll interval while streams are open. */
-  private schedule(nextDueMs: number | null): void {
+  /**
+   * Wakes at the earliest due redelivery, and at least every poll interval while streams are open. A
+   * due time already past means flow control holds it back: a settlement wakes the pump then.
+   */
+  private schedule(): void {
     clearTimeout(this.timer);
     if (this.streams.length === 0) return;
-    const wait = nextDueMs === null ? this.pollIntervalMs : Math.min(this.pollIntervalMs, Math.max(1, nextDueMs - Date.now() + 1));
-    this.timer = setTimeout(this.wake, wait);
+    const untilDue = this.nextDueMs === null ? Infinity : this.nextDueMs - Date.now() + 1;
+    this.timer = setTimeout(this.wake, untilDue > 0 ? Math.min(this.pollIntervalMs, untilDue) : this.pollIntervalMs);
     this.timer.unref();
   }
 

@@ -214,6 +214,7 @@ export class RedisMessageStore implements MessageStore {
   }
 
   watch(topic: string, listener: () => void): () => void {
+    if (this.closed) throw new StoreError('unavailable', 'the store is closed');
     const channel = topicKeys(topic).channel;
     let listeners = this.watchers.get(channel);
     if (!listeners) {

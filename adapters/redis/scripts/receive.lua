@@ -14,7 +14,7 @@ local deadline = now + tonumber(redis.call('HGET', KEYS[4], 'ackDeadlineMs'))
 -- No stored payload is larger than this, so reading floor(budget / largest) entries cannot overshoot.
 local largest = tonumber(redis.call('HGET', KEYS[3], 'maxPayload') or '0')
 
-local result, count, leased = {0, deadline, -1}, 0, {}
+local result, count, leased, full = {0, deadline, -1}, 0, {}, false
 local function take(id, attempt, fields, size)
   result[#result + 1] = id
   result[#result + 1] = attempt
@@ -45,7 +45,11 @@ for _, id in ipairs(due) do
     redis.call('ZREM', KEYS[2], id)
   else
     local size = payloadSize(entry[2])
-    if not fits(size) then break end
+    if not fits(size) then
+      -- Order is kept: nothing behind a redelivery that does not fit is delivered either.
+      full = true
+      break
+    end
     local attempt = pending[4] + 1
     redis.call('XCLAIM', KEYS[1], group, consumer, 0, id, 'RETRYCOUNT', attempt, 'JUSTID')
     take(id, attempt, entry[2], size)
@@ -62,7 +66,7 @@ local function lastDelivered()
 end
 
 -- New messages, in publish order.
-while count < wanted do
+while count < wanted and not full do
   local n = wanted - count
   if largest > 0 and math.floor(budget / largest) < n then
     n = math.floor(budget / largest)
