@@ -7,6 +7,10 @@ export interface TopicConfig {
   readonly name: string;
   /** How long an idempotency key is remembered. */
   readonly dedupWindowMs: number;
+  /** trim() removes messages published longer ago than this (once every subscription settled them). */
+  readonly retentionMs: number;
+  /** trim() keeps at most this many newest messages (again only settled ones go); 0 = no count limit. */
+  readonly retentionMessages: number;
   readonly createTimeMs: number;
 }
 
@@ -22,8 +26,15 @@ export interface SubscriptionConfig {
   /** A nack without a delay redelivers after min(maxBackoffMs, minBackoffMs * 2^(attempt-1)). */
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
-  /** 0 = never dead-letter. Kept now, acted on once dead letters exist. */
+  /**
+   * After this many attempts a message that falls due again is not delivered: it is dead-lettered
+   * (moved to deadLetterTopic, or dropped and counted without one). 0 = never.
+   */
   readonly maxDeliveryAttempts: number;
+  /** '' = none. Must name another existing topic (not-found otherwise). */
+  readonly deadLetterTopic: string;
+  /** At most one unsettled delivery per ordering key, in publish order (see receive). */
+  readonly ordering: boolean;
   readonly createTimeMs: number;
 }
 
@@ -47,6 +58,16 @@ export interface PublishOutcome {
   readonly duplicate: boolean;
 }
 
+/** Where a dead letter came from; present only on messages of a dead-letter topic. */
+export interface DeadLetterInfo {
+  readonly sourceTopic: string;
+  readonly subscription: string;
+  /** 'max-delivery-attempts', or the reason given to reject ('rejected' when none). */
+  readonly reason: string;
+  /** Delivery attempts the message had in the subscription. */
+  readonly attempts: number;
+}
+
 export interface StoredMessage {
   readonly id: string;
   readonly data: Buffer;
@@ -55,13 +76,25 @@ export interface StoredMessage {
   readonly publishTimeMs: number;
   readonly traceparent: string;
   readonly tracestate: string;
+  /** For a dead letter or a redriven message: its id in the topic it came from; '' otherwise. */
+  readonly originalId: string;
+  readonly deadLetter?: DeadLetterInfo;
 }
+
+/**
+ * Why a delivery happens: first (never delivered in this subscription), nack (its nack delay ended),
+ * lease-expired (its lease ended unsettled), consumer-lost (its stream closed or gateway drained:
+ * release()), seek (seek made it undelivered), redrive (first delivery of a
+ * message that redrive brought back).
+ */
+export type DeliveryReason = 'first' | 'nack' | 'lease-expired' | 'consumer-lost' | 'seek' | 'redrive';
 
 /** One attempt to hand a message to one consumer. */
 export interface Delivery {
   readonly message: StoredMessage;
   /** 1 on the first delivery; every redelivery adds 1. */
   readonly attempt: number;
+  readonly reason: DeliveryReason;
   /** Unless settled or extended by then, the message is due for redelivery at this instant. */
   readonly leaseDeadlineMs: number;
 }
@@ -94,6 +127,32 @@ export interface ReceiveResult {
   readonly deliveries: Delivery[];
   /** The earliest instant at which a delivery of this subscription falls due, or null when none is in flight. */
   readonly nextDueMs: number | null;
+}
+
+export type SeekTarget = { readonly timeMs: number } | { readonly messageId: string };
+
+export interface SubscriptionStats {
+  /** Messages never delivered yet (including those parked behind their ordering key). */
+  readonly backlog: number;
+  /** Messages delivered and not settled (leased, or waiting out a nack delay or backoff). */
+  readonly inFlight: number;
+  /** Publish time of the oldest message the subscription has not settled; null when none. */
+  readonly oldestUnsettledMs: number | null;
+  /** Messages dead-lettered (moved, or dropped without a dead-letter topic) so far. */
+  readonly deadLettered: number;
+}
+
+export type MessageStateName = 'pending' | 'in-flight' | 'acked' | 'dead-lettered';
+
+export interface MessageState {
+  readonly subscription: string;
+  readonly state: MessageStateName;
+  /** Delivery attempts so far (0 when never delivered; unknown after ack, then 0). */
+  readonly attempts: number;
+  /** The consumer holding it while in flight; '' otherwise. */
+  readonly consumer: string;
+  /** The last nack or reject reason, or why it was dead-lettered; '' when none. */
+  readonly lastError: string;
 }
 
 export interface Page {
@@ -136,6 +195,16 @@ export interface MessageStore {
    * Leases messages of a subscription to a consumer for the subscription's ack deadline. Due
    * redeliveries (lease expired or nack delay over) come first and count one more attempt.
    * Never blocks: an empty result means nothing is due now. Throws not-found for an unknown subscription.
+   *
+   * A lease that ends unsettled makes the message due at lease end + the backoff of its attempt
+   * (see SubscriptionConfig.minBackoffMs); a due message whose attempts reached maxDeliveryAttempts
+   * is dead-lettered here instead of delivered (atomically with its settlement).
+   *
+   * With ordering on, a new message whose ordering key has an unsettled message is parked (not
+   * delivered, no attempt counted, not counted against maxMessages); when that message is settled by
+   * ack, reject or dead-lettering, the key's next parked message (publish order) falls due at once
+   * and is delivered as attempt 1, reason 'first'. Nack, lease expiry and release keep the key held
+   * by the same message. Messages without a key are never held back.
    */
   receive(subscription: string, request: ReceiveRequest): Promise<ReceiveResult>;
 
@@ -143,16 +212,43 @@ export interface MessageStore {
   ack(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]>;
   /**
    * Makes each message due for redelivery after delayMs, or after the subscription's backoff for
-   * its attempt when delayMs is undefined. A delay of 0 makes it due at once (closing a stream
-   * releases its deliveries this way) and notifies watchers.
+   * its attempt when delayMs is undefined (reason 'nack'); reason is kept as the message's last error.
    */
-  nack(subscription: string, receipts: readonly Receipt[], delayMs: number | undefined): Promise<Settlement[]>;
-  /** Moves each lease deadline to now + leaseMs. */
+  nack(subscription: string, receipts: readonly Receipt[], delayMs: number | undefined, reason: string): Promise<Settlement[]>;
+  /** Makes each message due at once (reason 'consumer-lost') and notifies watchers: a closed stream's deliveries. */
+  release(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]>;
+  /** Moves each lease end to now + leaseMs (the backoff still follows it). */
   extendLease(subscription: string, receipts: readonly Receipt[], leaseMs: number): Promise<Settlement[]>;
+  /** Dead-letters each message at once with the reason ('rejected' when ''). */
+  reject(subscription: string, receipts: readonly Receipt[], reason: string): Promise<Settlement[]>;
 
   /**
-   * Calls listener whenever messages of the topic may have become receivable (publish, a nack
-   * with delay 0), from this or any other gateway sharing the store. Returns the unwatch function.
+   * Moves the subscription's cursor: messages before the target become settled, the target and
+   * every later message undelivered (delivered again as attempt 1; reason 'seek' for those that
+   * had been delivered before). In-flight deliveries and parked messages are forgotten.
+   * A time targets the first message published at or after it. Throws not-found.
+   */
+  seek(subscription: string, target: SeekTarget): Promise<void>;
+  /** Throws not-found. */
+  stats(subscription: string): Promise<SubscriptionStats>;
+  /** The message and its state in every subscription of its topic (name order). Throws not-found (topic or message). */
+  inspect(topic: string, messageId: string): Promise<{ message: StoredMessage; states: MessageState[] }>;
+  /**
+   * Moves dead letters (all, or those with the given ids) of a dead-letter topic back to their source
+   * topics as new messages (originalId = the id in the source topic, delivered with reason 'redrive'),
+   * and deletes them from the dead-letter topic. Unknown ids are skipped. Answers how many moved.
+   * At least once: a crash midway may leave a message in both. Throws not-found for the topic.
+   */
+  redrive(deadLetterTopic: string, messageIds: readonly string[] | undefined): Promise<number>;
+  /**
+   * Applies retention: removes messages older than retentionMs or beyond the newest retentionMessages,
+   * but never one that any subscription has not settled. Answers how many were removed. Throws not-found.
+   */
+  trim(topic: string): Promise<number>;
+
+  /**
+   * Calls listener whenever messages of the topic may have become receivable (publish, release,
+   * a parked message falling due, seek, redrive), from this or any other gateway sharing the store. Returns the unwatch function.
    */
   watch(topic: string, listener: () => void): () => void;
 
