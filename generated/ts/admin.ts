@@ -8,6 +8,7 @@ import type { CreateSubscriptionRequest as _relay_v1_CreateSubscriptionRequest, 
 import type { CreateSubscriptionResponse as _relay_v1_CreateSubscriptionResponse, CreateSubscriptionResponse__Output as _relay_v1_CreateSubscriptionResponse__Output } from './relay/v1/CreateSubscriptionResponse';
 import type { CreateTopicRequest as _relay_v1_CreateTopicRequest, CreateTopicRequest__Output as _relay_v1_CreateTopicRequest__Output } from './relay/v1/CreateTopicRequest';
 import type { CreateTopicResponse as _relay_v1_CreateTopicResponse, CreateTopicResponse__Output as _relay_v1_CreateTopicResponse__Output } from './relay/v1/CreateTopicResponse';
+import type { DeadLetterInfo as _relay_v1_DeadLetterInfo, DeadLetterInfo__Output as _relay_v1_DeadLetterInfo__Output } from './relay/v1/DeadLetterInfo';
 import type { DeleteSubscriptionRequest as _relay_v1_DeleteSubscriptionRequest, DeleteSubscriptionRequest__Output as _relay_v1_DeleteSubscriptionRequest__Output } from './relay/v1/DeleteSubscriptionRequest';
 import type { DeleteSubscriptionResponse as _relay_v1_DeleteSubscriptionResponse, DeleteSubscriptionResponse__Output as _relay_v1_DeleteSubscriptionResponse__Output } from './relay/v1/DeleteSubscriptionResponse';
 import type { DeleteTopicRequest as _relay_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _relay_v1_DeleteTopicRequest__Output } from './relay/v1/DeleteTopicRequest';
@@ -54,11 +55,13 @@ export interface ProtoGrpcType {
       CreateSubscriptionResponse: MessageTypeDefinition<_relay_v1_CreateSubscriptionResponse, _relay_v1_CreateSubscriptionResponse__Output>
       CreateTopicRequest: MessageTypeDefinition<_relay_v1_CreateTopicRequest, _relay_v1_CreateTopicRequest__Output>
       CreateTopicResponse: MessageTypeDefinition<_relay_v1_CreateTopicResponse, _relay_v1_CreateTopicResponse__Output>
+      DeadLetterInfo: MessageTypeDefinition<_relay_v1_DeadLetterInfo, _relay_v1_DeadLetterInfo__Output>
       DeleteSubscriptionRequest: MessageTypeDefinition<_relay_v1_DeleteSubscriptionRequest, _relay_v1_DeleteSubscriptionRequest__Output>
       DeleteSubscriptionResponse: MessageTypeDefinition<_relay_v1_DeleteSubscriptionResponse, _relay_v1_DeleteSubscriptionResponse__Output>
       DeleteTopicRequest: MessageTypeDefinition<_relay_v1_DeleteTopicRequest, _relay_v1_DeleteTopicRequest__Output>
       DeleteTopicResponse: MessageTypeDefinition<_relay_v1_DeleteTopicResponse, _relay_v1_DeleteTopicResponse__Output>
       Delivery: MessageTypeDefinition<_relay_v1_Delivery, _relay_v1_Delivery__Output>
+      DeliveryReason: EnumTypeDefinition
       GetSubscriptionRequest: MessageTypeDefinition<_relay_v1_GetSubscriptionRequest, _relay_v1_GetSubscriptionRequest__Output>
       GetSubscriptionResponse: MessageTypeDefinition<_relay_v1_GetSubscriptionResponse, _relay_v1_GetSubscriptionResponse__Output>
       GetSubscriptionStatsRequest: MessageTypeDefinition<_relay_v1_GetSubscriptionStatsRequest, _relay_v1_GetSubscriptionStatsRequest__Output>

@@ -3,6 +3,7 @@ import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-load
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from './google/protobuf/Duration';
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
+import type { DeadLetterInfo as _relay_v1_DeadLetterInfo, DeadLetterInfo__Output as _relay_v1_DeadLetterInfo__Output } from './relay/v1/DeadLetterInfo';
 import type { Delivery as _relay_v1_Delivery, Delivery__Output as _relay_v1_Delivery__Output } from './relay/v1/Delivery';
 import type { PublishMessage as _relay_v1_PublishMessage, PublishMessage__Output as _relay_v1_PublishMessage__Output } from './relay/v1/PublishMessage';
 import type { PublishRequest as _relay_v1_PublishRequest, PublishRequest__Output as _relay_v1_PublishRequest__Output } from './relay/v1/PublishRequest';
@@ -27,7 +28,9 @@ export interface ProtoGrpcType {
   }
   relay: {
     v1: {
+      DeadLetterInfo: MessageTypeDefinition<_relay_v1_DeadLetterInfo, _relay_v1_DeadLetterInfo__Output>
       Delivery: MessageTypeDefinition<_relay_v1_Delivery, _relay_v1_Delivery__Output>
+      DeliveryReason: EnumTypeDefinition
       PublishMessage: MessageTypeDefinition<_relay_v1_PublishMessage, _relay_v1_PublishMessage__Output>
       PublishRequest: MessageTypeDefinition<_relay_v1_PublishRequest, _relay_v1_PublishRequest__Output>
       PublishResponse: MessageTypeDefinition<_relay_v1_PublishResponse, _relay_v1_PublishResponse__Output>

@@ -5,6 +5,7 @@ import type { Duration as _google_protobuf_Duration, Duration__Output as _google
 import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from './google/protobuf/Timestamp';
 import type { AckRequest as _relay_v1_AckRequest, AckRequest__Output as _relay_v1_AckRequest__Output } from './relay/v1/AckRequest';
 import type { AckResponse as _relay_v1_AckResponse, AckResponse__Output as _relay_v1_AckResponse__Output } from './relay/v1/AckResponse';
+import type { DeadLetterInfo as _relay_v1_DeadLetterInfo, DeadLetterInfo__Output as _relay_v1_DeadLetterInfo__Output } from './relay/v1/DeadLetterInfo';
 import type { Delivery as _relay_v1_Delivery, Delivery__Output as _relay_v1_Delivery__Output } from './relay/v1/Delivery';
 import type { ExtendLeaseRequest as _relay_v1_ExtendLeaseRequest, ExtendLeaseRequest__Output as _relay_v1_ExtendLeaseRequest__Output } from './relay/v1/ExtendLeaseRequest';
 import type { ExtendLeaseResponse as _relay_v1_ExtendLeaseResponse, ExtendLeaseResponse__Output as _relay_v1_ExtendLeaseResponse__Output } from './relay/v1/ExtendLeaseResponse';
@@ -37,7 +38,9 @@ export interface ProtoGrpcType {
     v1: {
       AckRequest: MessageTypeDefinition<_relay_v1_AckRequest, _relay_v1_AckRequest__Output>
       AckResponse: MessageTypeDefinition<_relay_v1_AckResponse, _relay_v1_AckResponse__Output>
+      DeadLetterInfo: MessageTypeDefinition<_relay_v1_DeadLetterInfo, _relay_v1_DeadLetterInfo__Output>
       Delivery: MessageTypeDefinition<_relay_v1_Delivery, _relay_v1_Delivery__Output>
+      DeliveryReason: EnumTypeDefinition
       ExtendLeaseRequest: MessageTypeDefinition<_relay_v1_ExtendLeaseRequest, _relay_v1_ExtendLeaseRequest__Output>
       ExtendLeaseResponse: MessageTypeDefinition<_relay_v1_ExtendLeaseResponse, _relay_v1_ExtendLeaseResponse__Output>
       FlowControl: MessageTypeDefinition<_relay_v1_FlowControl, _relay_v1_FlowControl__Output>

@@ -181,16 +181,18 @@ class SeekResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class SubscriptionMessageState(_message.Message):
-    __slots__ = ["delivery_attempts", "last_error", "state", "subscription"]
+    __slots__ = ["consumer", "delivery_attempts", "last_error", "state", "subscription"]
+    CONSUMER_FIELD_NUMBER: _ClassVar[int]
     DELIVERY_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
     LAST_ERROR_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     SUBSCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    consumer: str
     delivery_attempts: int
     last_error: str
     state: MessageState
     subscription: str
-    def __init__(self, subscription: _Optional[str] = ..., state: _Optional[_Union[MessageState, str]] = ..., delivery_attempts: _Optional[int] = ..., last_error: _Optional[str] = ...) -> None: ...
+    def __init__(self, subscription: _Optional[str] = ..., state: _Optional[_Union[MessageState, str]] = ..., delivery_attempts: _Optional[int] = ..., last_error: _Optional[str] = ..., consumer: _Optional[str] = ...) -> None: ...
 
 class MessageState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

@@ -83,8 +83,7 @@ class AdminServiceServicer(object):
 
     def CreateTopic(self, request, context):
         """Creates a topic. Returns INVALID_ARGUMENT for a bad name or setting, ALREADY_EXISTS when the
-        name is taken, UNIMPLEMENTED for retention settings (not enforced yet), UNAVAILABLE when the
-        store is unreachable.
+        name is taken, UNAVAILABLE when the store is unreachable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -113,9 +112,9 @@ class AdminServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def CreateSubscription(self, request, context):
-        """Creates a subscription of a topic. Returns INVALID_ARGUMENT for a bad name or setting,
-        NOT_FOUND for an unknown topic, ALREADY_EXISTS when the name is taken, UNIMPLEMENTED for
-        dead letters and ordering (not available yet).
+        """Creates a subscription of a topic. Returns INVALID_ARGUMENT for a bad name or setting (a
+        dead-letter topic that is the topic itself), NOT_FOUND for an unknown topic or dead-letter
+        topic, ALREADY_EXISTS when the name is taken.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -145,28 +144,36 @@ class AdminServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def Seek(self, request, context):
-        """Moves a subscription's cursor to a time or a message id. UNIMPLEMENTED until it arrives.
+        """Moves a subscription's cursor to a time or a message id: earlier messages become settled, the
+        target and later ones undelivered; in-flight deliveries are forgotten (their receipts settle
+        nothing). Returns INVALID_ARGUMENT without a target or with a malformed id, NOT_FOUND for an
+        unknown subscription.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def GetSubscriptionStats(self, request, context):
-        """Backlog, in-flight and dead-letter counts of a subscription. UNIMPLEMENTED until it arrives.
+        """Backlog, in-flight and dead-letter counts of a subscription. Returns NOT_FOUND for an unknown
+        subscription.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def InspectMessage(self, request, context):
-        """One message's state in every subscription of its topic. UNIMPLEMENTED until it arrives.
+        """One message's state in every subscription of its topic. Returns INVALID_ARGUMENT for a
+        malformed id, NOT_FOUND for an unknown topic or message (or one trimmed by retention).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Redrive(self, request, context):
-        """Moves dead letters back to their source topic. UNIMPLEMENTED until it arrives.
+        """Moves dead letters back to their source topic as new messages (every subscription of the
+        source topic receives them again), keeping the original id as lineage. At least once: a crash
+        midway may leave a message in both topics. Returns NOT_FOUND for an unknown topic,
+        INVALID_ARGUMENT for malformed ids.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -6,6 +6,13 @@ from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
+DELIVERY_REASON_CONSUMER_LOST: DeliveryReason
+DELIVERY_REASON_FIRST: DeliveryReason
+DELIVERY_REASON_LEASE_EXPIRED: DeliveryReason
+DELIVERY_REASON_NACK: DeliveryReason
+DELIVERY_REASON_REDRIVE: DeliveryReason
+DELIVERY_REASON_SEEK: DeliveryReason
+DELIVERY_REASON_UNSPECIFIED: DeliveryReason
 DESCRIPTOR: _descriptor.FileDescriptor
 SETTLEMENT_RESULT_INVALID_RECEIPT: SettlementResult
 SETTLEMENT_RESULT_OK: SettlementResult
@@ -14,17 +21,31 @@ START_POSITION_EARLIEST: StartPosition
 START_POSITION_LATEST: StartPosition
 START_POSITION_UNSPECIFIED: StartPosition
 
+class DeadLetterInfo(_message.Message):
+    __slots__ = ["delivery_attempts", "reason", "source_topic", "subscription"]
+    DELIVERY_ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TOPIC_FIELD_NUMBER: _ClassVar[int]
+    SUBSCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    delivery_attempts: int
+    reason: str
+    source_topic: str
+    subscription: str
+    def __init__(self, source_topic: _Optional[str] = ..., subscription: _Optional[str] = ..., reason: _Optional[str] = ..., delivery_attempts: _Optional[int] = ...) -> None: ...
+
 class Delivery(_message.Message):
-    __slots__ = ["delivery_attempt", "lease_deadline", "message", "receipt"]
+    __slots__ = ["delivery_attempt", "lease_deadline", "message", "reason", "receipt"]
     DELIVERY_ATTEMPT_FIELD_NUMBER: _ClassVar[int]
     LEASE_DEADLINE_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_FIELD_NUMBER: _ClassVar[int]
     delivery_attempt: int
     lease_deadline: _timestamp_pb2.Timestamp
     message: ReceivedMessage
+    reason: DeliveryReason
     receipt: str
-    def __init__(self, message: _Optional[_Union[ReceivedMessage, _Mapping]] = ..., receipt: _Optional[str] = ..., delivery_attempt: _Optional[int] = ..., lease_deadline: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, message: _Optional[_Union[ReceivedMessage, _Mapping]] = ..., receipt: _Optional[str] = ..., delivery_attempt: _Optional[int] = ..., lease_deadline: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., reason: _Optional[_Union[DeliveryReason, str]] = ...) -> None: ...
 
 class PublishMessage(_message.Message):
     __slots__ = ["attributes", "data", "idempotency_key", "ordering_key"]
@@ -46,7 +67,7 @@ class PublishMessage(_message.Message):
     def __init__(self, data: _Optional[bytes] = ..., attributes: _Optional[_Mapping[str, str]] = ..., ordering_key: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...
 
 class ReceivedMessage(_message.Message):
-    __slots__ = ["attributes", "data", "message_id", "ordering_key", "publish_time", "traceparent", "tracestate"]
+    __slots__ = ["attributes", "data", "dead_letter", "message_id", "ordering_key", "original_message_id", "publish_time", "traceparent", "tracestate"]
     class AttributesEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -56,19 +77,23 @@ class ReceivedMessage(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
+    DEAD_LETTER_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     ORDERING_KEY_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
     PUBLISH_TIME_FIELD_NUMBER: _ClassVar[int]
     TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
     TRACESTATE_FIELD_NUMBER: _ClassVar[int]
     attributes: _containers.ScalarMap[str, str]
     data: bytes
+    dead_letter: DeadLetterInfo
     message_id: str
     ordering_key: str
+    original_message_id: str
     publish_time: _timestamp_pb2.Timestamp
     traceparent: str
     tracestate: str
-    def __init__(self, message_id: _Optional[str] = ..., data: _Optional[bytes] = ..., attributes: _Optional[_Mapping[str, str]] = ..., ordering_key: _Optional[str] = ..., publish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., traceparent: _Optional[str] = ..., tracestate: _Optional[str] = ...) -> None: ...
+    def __init__(self, message_id: _Optional[str] = ..., data: _Optional[bytes] = ..., attributes: _Optional[_Mapping[str, str]] = ..., ordering_key: _Optional[str] = ..., publish_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., traceparent: _Optional[str] = ..., tracestate: _Optional[str] = ..., original_message_id: _Optional[str] = ..., dead_letter: _Optional[_Union[DeadLetterInfo, _Mapping]] = ...) -> None: ...
 
 class RetryPolicy(_message.Message):
     __slots__ = ["maximum_backoff", "minimum_backoff"]
@@ -115,6 +140,9 @@ class Topic(_message.Message):
     def __init__(self, name: _Optional[str] = ..., dedup_window: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_messages: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StartPosition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class DeliveryReason(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class SettlementResult(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):

@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from relay.v1 import resources_pb2 as relay_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19relay/v1/subscriber.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x18relay/v1/resources.proto\"\x8f\x01\n\x0b\x46lowControl\x12%\n\x18max_outstanding_messages\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\"\n\x15max_outstanding_bytes\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x1b\n\x19_max_outstanding_messagesB\x18\n\x16_max_outstanding_bytes\"\xa8\x02\n\x10SubscribeRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12+\n\x0c\x66low_control\x18\x02 \x01(\x0b\x32\x15.relay.v1.FlowControl\x12\x14\n\x0c\x61\x63k_receipts\x18\x03 \x03(\t\x12\x15\n\rnack_receipts\x18\x04 \x03(\t\x12-\n\nnack_delay\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0f\x65xtend_receipts\x18\x06 \x03(\t\x12,\n\textension\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0freject_receipts\x18\x08 \x03(\t\x12\x15\n\rreject_reason\x18\t \x01(\t\"U\n\x11SubscribeResponse\x12&\n\ndeliveries\x18\x01 \x03(\x0b\x32\x12.relay.v1.Delivery\x12\x18\n\x10invalid_receipts\x18\x02 \x03(\t\"4\n\nAckRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\":\n\x0b\x41\x63kResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"_\n\x0bNackRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12(\n\x05\x64\x65lay\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\";\n\x0cNackResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"j\n\x12\x45xtendLeaseRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12,\n\textension\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"B\n\x13\x45xtendLeaseResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"G\n\rRejectRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"=\n\x0eRejectResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult2\xd1\x02\n\x11SubscriberService\x12H\n\tSubscribe\x12\x1a.relay.v1.SubscribeRequest\x1a\x1b.relay.v1.SubscribeResponse(\x01\x30\x01\x12\x32\n\x03\x41\x63k\x12\x14.relay.v1.AckRequest\x1a\x15.relay.v1.AckResponse\x12\x35\n\x04Nack\x12\x15.relay.v1.NackRequest\x1a\x16.relay.v1.NackResponse\x12J\n\x0b\x45xtendLease\x12\x1c.relay.v1.ExtendLeaseRequest\x1a\x1d.relay.v1.ExtendLeaseResponse\x12;\n\x06Reject\x12\x17.relay.v1.RejectRequest\x1a\x18.relay.v1.RejectResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19relay/v1/subscriber.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x18relay/v1/resources.proto\"\x8f\x01\n\x0b\x46lowControl\x12%\n\x18max_outstanding_messages\x18\x01 \x01(\x03H\x00\x88\x01\x01\x12\"\n\x15max_outstanding_bytes\x18\x02 \x01(\x03H\x01\x88\x01\x01\x42\x1b\n\x19_max_outstanding_messagesB\x18\n\x16_max_outstanding_bytes\"\x90\x03\n\x10SubscribeRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12+\n\x0c\x66low_control\x18\x02 \x01(\x0b\x32\x15.relay.v1.FlowControl\x12\x14\n\x0c\x61\x63k_receipts\x18\x03 \x03(\t\x12\x15\n\rnack_receipts\x18\x04 \x03(\t\x12-\n\nnack_delay\x18\x05 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0f\x65xtend_receipts\x18\x06 \x03(\t\x12,\n\textension\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x17\n\x0freject_receipts\x18\x08 \x03(\t\x12\x15\n\rreject_reason\x18\t \x01(\t\x12\x13\n\x0bnack_reason\x18\n \x01(\t\x12\x19\n\x11\x61uto_extend_lease\x18\x0b \x01(\x08\x12\x36\n\x13max_lease_extension\x18\x0c \x01(\x0b\x32\x19.google.protobuf.Duration\"U\n\x11SubscribeResponse\x12&\n\ndeliveries\x18\x01 \x03(\x0b\x32\x12.relay.v1.Delivery\x12\x18\n\x10invalid_receipts\x18\x02 \x03(\t\"4\n\nAckRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\":\n\x0b\x41\x63kResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"o\n\x0bNackRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12(\n\x05\x64\x65lay\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x0e\n\x06reason\x18\x04 \x01(\t\";\n\x0cNackResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"j\n\x12\x45xtendLeaseRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12,\n\textension\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"B\n\x13\x45xtendLeaseResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult\"G\n\rRejectRequest\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x10\n\x08receipts\x18\x02 \x03(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\"=\n\x0eRejectResponse\x12+\n\x07results\x18\x01 \x03(\x0e\x32\x1a.relay.v1.SettlementResult2\xd1\x02\n\x11SubscriberService\x12H\n\tSubscribe\x12\x1a.relay.v1.SubscribeRequest\x1a\x1b.relay.v1.SubscribeResponse(\x01\x30\x01\x12\x32\n\x03\x41\x63k\x12\x14.relay.v1.AckRequest\x1a\x15.relay.v1.AckResponse\x12\x35\n\x04Nack\x12\x15.relay.v1.NackRequest\x1a\x16.relay.v1.NackResponse\x12J\n\x0b\x45xtendLease\x12\x1c.relay.v1.ExtendLeaseRequest\x1a\x1d.relay.v1.ExtendLeaseResponse\x12;\n\x06Reject\x12\x17.relay.v1.RejectRequest\x1a\x18.relay.v1.RejectResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'relay.v1.subscriber_pb2', globals())
@@ -25,25 +25,25 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _FLOWCONTROL._serialized_start=98
   _FLOWCONTROL._serialized_end=241
   _SUBSCRIBEREQUEST._serialized_start=244
-  _SUBSCRIBEREQUEST._serialized_end=540
-  _SUBSCRIBERESPONSE._serialized_start=542
-  _SUBSCRIBERESPONSE._serialized_end=627
-  _ACKREQUEST._serialized_start=629
-  _ACKREQUEST._serialized_end=681
-  _ACKRESPONSE._serialized_start=683
-  _ACKRESPONSE._serialized_end=741
-  _NACKREQUEST._serialized_start=743
-  _NACKREQUEST._serialized_end=838
-  _NACKRESPONSE._serialized_start=840
-  _NACKRESPONSE._serialized_end=899
-  _EXTENDLEASEREQUEST._serialized_start=901
-  _EXTENDLEASEREQUEST._serialized_end=1007
-  _EXTENDLEASERESPONSE._serialized_start=1009
-  _EXTENDLEASERESPONSE._serialized_end=1075
-  _REJECTREQUEST._serialized_start=1077
-  _REJECTREQUEST._serialized_end=1148
-  _REJECTRESPONSE._serialized_start=1150
-  _REJECTRESPONSE._serialized_end=1211
-  _SUBSCRIBERSERVICE._serialized_start=1214
-  _SUBSCRIBERSERVICE._serialized_end=1551
+  _SUBSCRIBEREQUEST._serialized_end=644
+  _SUBSCRIBERESPONSE._serialized_start=646
+  _SUBSCRIBERESPONSE._serialized_end=731
+  _ACKREQUEST._serialized_start=733
+  _ACKREQUEST._serialized_end=785
+  _ACKRESPONSE._serialized_start=787
+  _ACKRESPONSE._serialized_end=845
+  _NACKREQUEST._serialized_start=847
+  _NACKREQUEST._serialized_end=958
+  _NACKRESPONSE._serialized_start=960
+  _NACKRESPONSE._serialized_end=1019
+  _EXTENDLEASEREQUEST._serialized_start=1021
+  _EXTENDLEASEREQUEST._serialized_end=1127
+  _EXTENDLEASERESPONSE._serialized_start=1129
+  _EXTENDLEASERESPONSE._serialized_end=1195
+  _REJECTREQUEST._serialized_start=1197
+  _REJECTREQUEST._serialized_end=1268
+  _REJECTRESPONSE._serialized_start=1270
+  _REJECTRESPONSE._serialized_end=1331
+  _SUBSCRIBERSERVICE._serialized_start=1334
+  _SUBSCRIBERSERVICE._serialized_end=1671
 # @@protoc_insertion_point(module_scope)

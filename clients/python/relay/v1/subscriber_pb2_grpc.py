@@ -95,9 +95,10 @@ class SubscriberServiceServicer(object):
         raise NotImplementedError('Method not implemented!')
 
     def Reject(self, request, context):
-        """Sends deliveries straight to the subscription's dead-letter topic.
-        Returns UNIMPLEMENTED until dead letters arrive; then INVALID_ARGUMENT for malformed receipts,
-        NOT_FOUND for an unknown subscription, FAILED_PRECONDITION when it has no dead-letter topic.
+        """Sends deliveries straight to the subscription's dead-letter topic (dropped and counted when it
+        has none), with the reason.
+        Returns INVALID_ARGUMENT for malformed receipts or receipts of another subscription, NOT_FOUND
+        for an unknown subscription, UNAVAILABLE when the store is unreachable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -6,10 +6,12 @@ export interface NackRequest {
   'subscription'?: (string);
   'receipts'?: (string)[];
   'delay'?: (_google_protobuf_Duration | null);
+  'reason'?: (string);
 }
 
 export interface NackRequest__Output {
   'subscription': (string);
   'receipts': (string)[];
   'delay': (_google_protobuf_Duration__Output | null);
+  'reason': (string);
 }

@@ -13,6 +13,9 @@ export interface SubscribeRequest {
   'extension'?: (_google_protobuf_Duration | null);
   'rejectReceipts'?: (string)[];
   'rejectReason'?: (string);
+  'nackReason'?: (string);
+  'autoExtendLease'?: (boolean);
+  'maxLeaseExtension'?: (_google_protobuf_Duration | null);
 }
 
 export interface SubscribeRequest__Output {
@@ -25,4 +28,7 @@ export interface SubscribeRequest__Output {
   'extension': (_google_protobuf_Duration__Output | null);
   'rejectReceipts': (string)[];
   'rejectReason': (string);
+  'nackReason': (string);
+  'autoExtendLease': (boolean);
+  'maxLeaseExtension': (_google_protobuf_Duration__Output | null);
 }

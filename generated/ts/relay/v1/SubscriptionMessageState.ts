@@ -7,6 +7,7 @@ export interface SubscriptionMessageState {
   'state'?: (_relay_v1_MessageState);
   'deliveryAttempts'?: (number);
   'lastError'?: (string);
+  'consumer'?: (string);
 }
 
 export interface SubscriptionMessageState__Output {
@@ -14,4 +15,5 @@ export interface SubscriptionMessageState__Output {
   'state': (_relay_v1_MessageState__Output);
   'deliveryAttempts': (number);
   'lastError': (string);
+  'consumer': (string);
 }
