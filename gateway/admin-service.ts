@@ -1,11 +1,12 @@
 import { status } from '@grpc/grpc-js';
-import type { SubscriptionConfig, TopicConfig } from '../adapters/store.ts';
+import type { MessageStateName, SubscriptionConfig, TopicConfig } from '../adapters/store.ts';
 import type { AdminServiceHandlers } from '../generated/ts/relay/v1/AdminService.ts';
 import type { Subscription } from '../generated/ts/relay/v1/Subscription.ts';
 import type { Topic } from '../generated/ts/relay/v1/Topic.ts';
-import { toDuration, toTimestamp, unary, unimplemented, type GatewayContext } from './context.ts';
+import type { MessageState__Output } from '../generated/ts/relay/v1/MessageState.ts';
+import { toDuration, toReceivedMessage, toTimestamp, unary, type GatewayContext } from './context.ts';
 import { RequestError } from './status.ts';
-import { checkName, durationMs, pageSize } from './validation.ts';
+import { checkMessageId, checkName, durationMs, pageSize } from './validation.ts';
 
 const day = 24 * 3600 * 1000;
 
@@ -14,13 +15,26 @@ function required<T>(value: T | null, what: string): T {
   return value;
 }
 
-function notYet(what: string): never {
-  throw new RequestError(status.UNIMPLEMENTED, `${what} is not implemented yet`);
+function invalid(message: string): never {
+  throw new RequestError(status.INVALID_ARGUMENT, message);
 }
 
 function toTopic(topic: TopicConfig): Topic {
-  return { name: topic.name, dedupWindow: toDuration(topic.dedupWindowMs), createTime: toTimestamp(topic.createTimeMs) };
+  return {
+    name: topic.name,
+    dedupWindow: toDuration(topic.dedupWindowMs),
+    retentionDuration: toDuration(topic.retentionMs),
+    retentionMessages: topic.retentionMessages,
+    createTime: toTimestamp(topic.createTimeMs),
+  };
 }
+
+const messageState: Record<MessageStateName, MessageState__Output> = {
+  pending: 'MESSAGE_STATE_PENDING',
+  'in-flight': 'MESSAGE_STATE_IN_FLIGHT',
+  acked: 'MESSAGE_STATE_ACKED',
+  'dead-lettered': 'MESSAGE_STATE_DEAD_LETTERED',
+};
 
 function toSubscription(subscription: SubscriptionConfig): Subscription {
   return {
@@ -30,6 +44,8 @@ function toSubscription(subscription: SubscriptionConfig): Subscription {
     startPosition: subscription.startPosition === 'earliest' ? 'START_POSITION_EARLIEST' : 'START_POSITION_LATEST',
     retryPolicy: { minimumBackoff: toDuration(subscription.minBackoffMs), maximumBackoff: toDuration(subscription.maxBackoffMs) },
     maxDeliveryAttempts: subscription.maxDeliveryAttempts,
+    deadLetterTopic: subscription.deadLetterTopic,
+    enableOrdering: subscription.ordering,
     createTime: toTimestamp(subscription.createTimeMs),
   };
 }
@@ -50,9 +66,11 @@ export function adminService(context: GatewayContext): AdminServiceHandlers {
     CreateTopic: unary(context, async (request) => {
       const topic = required(request.topic, 'topic');
       const name = checkName('topic', topic.name);
-      if (topic.retentionDuration || Number(topic.retentionMessages)) notYet('topic retention');
       const dedupWindowMs = topic.dedupWindow ? durationMs(topic.dedupWindow, 'dedup_window', 1000, 7 * day) : config.dedupWindowMs;
-      return { topic: toTopic(await store.createTopic({ name, dedupWindowMs })) };
+      const retentionMs = topic.retentionDuration ? durationMs(topic.retentionDuration, 'retention_duration', 1000, 365 * day) : config.retentionMs;
+      const retentionMessages = Number(topic.retentionMessages);
+      if (!Number.isSafeInteger(retentionMessages) || retentionMessages < 0) invalid('retention_messages must be 0 or more');
+      return { topic: toTopic(await store.createTopic({ name, dedupWindowMs, retentionMs, retentionMessages })) };
     }),
     GetTopic: unary(context, async (request) => ({ topic: toTopic(await store.getTopic(checkName('topic', request.name))) })),
     ListTopics: unary(context, async (request) => {
@@ -69,8 +87,8 @@ export function adminService(context: GatewayContext): AdminServiceHandlers {
       const subscription = required(request.subscription, 'subscription');
       const name = checkName('subscription', subscription.name);
       const topic = checkName('topic', subscription.topic);
-      if (subscription.deadLetterTopic) notYet('dead-letter topics');
-      if (subscription.enableOrdering) notYet('ordering keys');
+      const deadLetterTopic = subscription.deadLetterTopic ? checkName('dead-letter topic', subscription.deadLetterTopic) : '';
+      if (deadLetterTopic === topic) invalid('a subscription cannot dead-letter into its own topic');
       const { minimumBackoff, maximumBackoff } = subscription.retryPolicy ?? {};
       const minBackoffMs = minimumBackoff ? durationMs(minimumBackoff, 'minimum_backoff', 0, 600_000) : config.minBackoffMs;
       const maxBackoffMs = maximumBackoff ? durationMs(maximumBackoff, 'maximum_backoff', 0, 600_000) : config.maxBackoffMs;
@@ -87,6 +105,8 @@ export function adminService(context: GatewayContext): AdminServiceHandlers {
         minBackoffMs,
         maxBackoffMs,
         maxDeliveryAttempts,
+        deadLetterTopic,
+        ordering: subscription.enableOrdering,
       });
       return { subscription: toSubscription(created) };
     }),
@@ -104,9 +124,44 @@ export function adminService(context: GatewayContext): AdminServiceHandlers {
       return {};
     }),
 
-    Seek: unimplemented('Seek'),
-    GetSubscriptionStats: unimplemented('GetSubscriptionStats'),
-    InspectMessage: unimplemented('InspectMessage'),
-    Redrive: unimplemented('Redrive'),
+    Seek: unary(context, async (request) => {
+      const subscription = checkName('subscription', request.subscription);
+      if (request.target === 'time' && request.time) {
+        await store.seek(subscription, { timeMs: Number(request.time.seconds) * 1000 + Math.floor(request.time.nanos / 1e6) });
+      } else if (request.target === 'messageId') {
+        await store.seek(subscription, { messageId: checkMessageId(request.messageId ?? '') });
+      } else {
+        invalid('a time or a message_id is required');
+      }
+      return {};
+    }),
+    GetSubscriptionStats: unary(context, async (request) => {
+      const stats = await store.stats(checkName('subscription', request.subscription));
+      return {
+        backlog: stats.backlog,
+        inFlight: stats.inFlight,
+        oldestUnackedAge: toDuration(stats.oldestUnsettledMs === null ? 0 : Math.max(0, Date.now() - stats.oldestUnsettledMs)),
+        deadLettered: stats.deadLettered,
+      };
+    }),
+    InspectMessage: unary(context, async (request) => {
+      const { message, states } = await store.inspect(checkName('topic', request.topic), checkMessageId(request.messageId));
+      return {
+        message: toReceivedMessage(message),
+        states: states.map((state) => ({
+          subscription: state.subscription,
+          state: messageState[state.state],
+          deliveryAttempts: state.attempts,
+          lastError: state.lastError,
+          consumer: state.consumer,
+        })),
+        traceId: message.traceparent ? message.traceparent.split('-')[1]! : '',
+      };
+    }),
+    Redrive: unary(context, async (request) => {
+      const topic = checkName('dead-letter topic', request.deadLetterTopic);
+      const ids = request.messageIds.length ? request.messageIds.map(checkMessageId) : undefined;
+      return { redriven: await store.redrive(topic, ids) };
+    }),
   };
 }

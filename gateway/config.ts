@@ -14,6 +14,7 @@ export interface Config {
   readonly trace: readonly string[];
   /** Defaults of new topics and subscriptions. */
   readonly dedupWindowMs: number;
+  readonly retentionMs: number;
   readonly ackDeadlineMs: number;
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
@@ -30,6 +31,8 @@ export interface Config {
   readonly drainTimeoutMs: number;
   /** Each subscription is checked this often for due redeliveries of other gateways. */
   readonly pollIntervalMs: number;
+  /** Every topic's retention is applied this often. */
+  readonly trimIntervalMs: number;
 }
 
 interface Setting {
@@ -46,6 +49,7 @@ export const settings = {
   logLevel: { env: 'RELAY_LOG_LEVEL', description: 'trace, debug, info, warn, error or silent', fallback: 'info' },
   trace: { env: 'RELAY_TRACE', description: 'debug tracers to turn on: store, stream (comma separated)', fallback: '' },
   dedupWindowMs: { env: 'RELAY_DEDUP_WINDOW_MS', description: 'default idempotency window of new topics', fallback: '120000' },
+  retentionMs: { env: 'RELAY_RETENTION_MS', description: 'default retention of new topics', fallback: String(7 * 24 * 3600 * 1000) },
   ackDeadlineMs: { env: 'RELAY_ACK_DEADLINE_MS', description: 'default ack deadline of new subscriptions', fallback: '30000' },
   minBackoffMs: { env: 'RELAY_MIN_BACKOFF_MS', description: 'default first nack backoff', fallback: '1000' },
   maxBackoffMs: { env: 'RELAY_MAX_BACKOFF_MS', description: 'default largest nack backoff', fallback: '60000' },
@@ -59,6 +63,7 @@ export const settings = {
   maxMetadataBytes: { env: 'RELAY_MAX_METADATA_BYTES', description: 'largest request metadata (headers)', fallback: '8192' },
   drainTimeoutMs: { env: 'RELAY_DRAIN_TIMEOUT_MS', description: 'grace period of SIGTERM', fallback: '10000' },
   pollIntervalMs: { env: 'RELAY_POLL_INTERVAL_MS', description: 'how often idle subscriptions look for due redeliveries', fallback: '1000' },
+  trimIntervalMs: { env: 'RELAY_TRIM_INTERVAL_MS', description: 'how often retention is applied to every topic', fallback: '60000' },
 } satisfies Record<keyof Config, Setting>;
 
 export class ConfigError extends Error {
@@ -123,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     logLevel,
     trace,
     dedupWindowMs: integer(settings.dedupWindowMs, 1000, 7 * day),
+    retentionMs: integer(settings.retentionMs, 1000, 365 * day),
     ackDeadlineMs: integer(settings.ackDeadlineMs, 1000, 600_000),
     minBackoffMs: integer(settings.minBackoffMs, 0, 600_000),
     maxBackoffMs: integer(settings.maxBackoffMs, 0, 600_000),
@@ -136,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     maxMetadataBytes: integer(settings.maxMetadataBytes, 1024, 1024 * 1024),
     drainTimeoutMs: integer(settings.drainTimeoutMs, 0, 600_000),
     pollIntervalMs: integer(settings.pollIntervalMs, 10, 60_000),
+    trimIntervalMs: integer(settings.trimIntervalMs, 100, 24 * 3600 * 1000),
   };
   if (config.minBackoffMs > config.maxBackoffMs) {
     problems.push(`${settings.minBackoffMs.env} must not exceed ${settings.maxBackoffMs.env}`);

@@ -1,5 +1,6 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import type { MessageStore } from '../adapters/store.ts';
+import type { MessageStore, StoredMessage } from '../adapters/store.ts';
+import type { ReceivedMessage } from '../generated/ts/relay/v1/ReceivedMessage.ts';
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { RequestError, toServiceError } from './status.ts';
@@ -43,4 +44,23 @@ export function toTimestamp(ms: number) {
 
 export function toDuration(ms: number) {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
+}
+
+export function toReceivedMessage(message: StoredMessage): ReceivedMessage {
+  return {
+    messageId: message.id,
+    data: message.data,
+    attributes: message.attributes,
+    orderingKey: message.orderingKey,
+    publishTime: toTimestamp(message.publishTimeMs),
+    traceparent: message.traceparent,
+    tracestate: message.tracestate,
+    originalMessageId: message.originalId,
+    deadLetter: message.deadLetter && {
+      sourceTopic: message.deadLetter.sourceTopic,
+      subscription: message.deadLetter.subscription,
+      reason: message.deadLetter.reason,
+      deliveryAttempts: message.deadLetter.attempts,
+    },
+  };
 }

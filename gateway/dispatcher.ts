@@ -1,4 +1,4 @@
-import { type Delivery, type MessageStore, type Receipt } from '../adapters/store.ts';
+import type { Delivery, MessageStore, Receipt, SubscriptionConfig } from '../adapters/store.ts';
 import type { Tracer } from './log.ts';
 import { encodeReceipt } from './receipts.ts';
 
@@ -20,6 +20,8 @@ interface Held {
   readonly bytes: number;
   /** When the lease ends; past it the message is no longer this stream's. */
   dueMs: number;
+  /** Auto extension stops this long after delivery. */
+  readonly extendUntilMs: number;
 }
 
 /** One Subscribe stream as the dispatcher sees it: its flow limits and what it holds unsettled. */
@@ -32,6 +34,8 @@ export class ConsumerStream {
   constructor(
     readonly sink: DeliverySink,
     public limits: FlowLimits,
+    /** When set, the gateway keeps extending each held lease, for at most this long after delivery. */
+    readonly maxLeaseExtensionMs: number | undefined,
   ) {}
 
   /** Room for more deliveries, after forgetting holds whose lease has passed (they went elsewhere). */
@@ -69,27 +73,35 @@ export class Dispatcher {
   private pumping = false;
   private again = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly extender: NodeJS.Timeout;
   /** The store's earliest due redelivery, as of the last receive. */
   private nextDueMs: number | null = null;
   private readonly unwatch: () => void;
 
+  readonly subscription: string;
+  private readonly ackDeadlineMs: number;
+
   constructor(
     private readonly store: MessageStore,
-    readonly subscription: string,
-    topic: string,
+    config: SubscriptionConfig,
     private readonly consumer: string,
     private readonly pollIntervalMs: number,
     private readonly trace: Tracer,
   ) {
-    this.unwatch = store.watch(topic, () => this.wake());
+    this.subscription = config.name;
+    this.ackDeadlineMs = config.ackDeadlineMs;
+    this.unwatch = store.watch(config.topic, () => this.wake());
+    // Leases are renewed when a third of the deadline is left, checked a few times per deadline.
+    this.extender = setInterval(() => void this.extendLeases(), Math.max(100, this.ackDeadlineMs / 4));
+    this.extender.unref();
   }
 
   get size(): number {
     return this.streams.length;
   }
 
-  attach(sink: DeliverySink, limits: FlowLimits): ConsumerStream {
-    const stream = new ConsumerStream(sink, limits);
+  attach(sink: DeliverySink, limits: FlowLimits, maxLeaseExtensionMs?: number): ConsumerStream {
+    const stream = new ConsumerStream(sink, limits, maxLeaseExtensionMs);
     this.streams.push(stream);
     this.wake();
     return stream;
@@ -120,6 +132,7 @@ export class Dispatcher {
   dispose(): void {
     this.unwatch();
     clearTimeout(this.timer);
+    clearInterval(this.extender);
   }
 
   wake = (): void => {
@@ -174,7 +187,12 @@ export class Dispatcher {
     for (const delivery of deliveries) {
       const receipt = encodeReceipt(this.subscription, delivery.message.id, delivery.attempt);
       const bytes = delivery.message.data.length;
-      stream.held.set(receipt, { receipt: { messageId: delivery.message.id, attempt: delivery.attempt }, bytes, dueMs: delivery.leaseDeadlineMs });
+      stream.held.set(receipt, {
+        receipt: { messageId: delivery.message.id, attempt: delivery.attempt },
+        bytes,
+        dueMs: delivery.leaseDeadlineMs,
+        extendUntilMs: Date.now() + (stream.maxLeaseExtensionMs ?? 0),
+      });
       stream.heldBytes += bytes;
       this.holders.set(receipt, stream);
     }
@@ -210,10 +228,35 @@ export class Dispatcher {
     this.timer.unref();
   }
 
+  /** Server-side lease extension: renews held leases of auto-extending streams nearing their end. */
+  private async extendLeases(): Promise<void> {
+    const now = Date.now();
+    const renewing: string[] = [];
+    for (const stream of this.streams) {
+      if (stream.maxLeaseExtensionMs === undefined) continue;
+      for (const [receipt, held] of stream.held) {
+        if (held.dueMs - now < this.ackDeadlineMs / 3 && held.dueMs > now && now < held.extendUntilMs) renewing.push(receipt);
+      }
+    }
+    for (let i = 0; i < renewing.length; i += maxReceive) {
+      const batch = renewing.slice(i, i + maxReceive);
+      const holds = batch.map((receipt) => this.holders.get(receipt)?.held.get(receipt)).filter((held) => held !== undefined);
+      try {
+        const dueMs = Date.now() + this.ackDeadlineMs;
+        const results = await this.store.extendLease(this.subscription, holds.map((held) => held.receipt), this.ackDeadlineMs);
+        results.forEach((result, j) => {
+          if (result === 'ok') holds[j]!.dueMs = dueMs;
+        });
+      } catch (error) {
+        this.trace(() => ({ subscription: this.subscription, error: String(error) }), 'lease extension failed');
+      }
+    }
+  }
+
   private async release(receipts: Receipt[]): Promise<void> {
     for (let i = 0; i < receipts.length; i += maxReceive) {
       try {
-        await this.store.nack(this.subscription, receipts.slice(i, i + maxReceive), 0);
+        await this.store.release(this.subscription, receipts.slice(i, i + maxReceive));
       } catch (error) {
         // Unreleased deliveries still come back when their lease ends.
         this.trace(() => ({ subscription: this.subscription, error: String(error) }), 'release failed');

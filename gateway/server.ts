@@ -9,6 +9,7 @@ import { adminService } from './admin-service.ts';
 import { metadataLimit } from './metadata-limit.ts';
 import { loadRelayProto } from './proto.ts';
 import { publisherService } from './publisher-service.ts';
+import { runRetention } from './retention.ts';
 import { subscriberService } from './subscriber-service.ts';
 import { transactionService } from './transaction-service.ts';
 
@@ -48,9 +49,11 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
 
+  const stopRetention = runRetention(store, config.trimIntervalMs, log);
   let closing: Promise<void> | undefined;
   const drain = async () => {
     draining = true;
+    stopRetention();
     health.setStatus('', 'NOT_SERVING');
     for (const name of serviceNames) health.setStatus(`relay.v1.${name}`, 'NOT_SERVING');
     await subscriber.drain();

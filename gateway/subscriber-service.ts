@@ -1,21 +1,23 @@
 import { once } from 'node:events';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { Delivery, MessageStore, Receipt, Settlement } from '../adapters/store.ts';
+import type { Delivery, DeliveryReason, MessageStore, Receipt, Settlement } from '../adapters/store.ts';
+import type { DeliveryReason as DeliveryReasonName } from '../generated/ts/relay/v1/DeliveryReason.ts';
 import type { FlowControl__Output } from '../generated/ts/relay/v1/FlowControl.ts';
 import type { SettlementResult } from '../generated/ts/relay/v1/SettlementResult.ts';
 import type { SubscribeRequest__Output } from '../generated/ts/relay/v1/SubscribeRequest.ts';
 import type { SubscribeResponse } from '../generated/ts/relay/v1/SubscribeResponse.ts';
 import type { SubscriberServiceHandlers } from '../generated/ts/relay/v1/SubscriberService.ts';
 import type { Duration__Output } from '../generated/ts/google/protobuf/Duration.ts';
-import { toTimestamp, unary, unimplemented, type GatewayContext } from './context.ts';
+import { toReceivedMessage, toTimestamp, unary, type GatewayContext } from './context.ts';
 import { Dispatcher, type FlowLimits } from './dispatcher.ts';
 import { tracer } from './log.ts';
 import { decodeReceipts, encodeReceipt } from './receipts.ts';
 import { RequestError, toServiceError } from './status.ts';
-import { checkName, checkReceiptCount, durationMs } from './validation.ts';
+import { checkName, checkReason, checkReceiptCount, durationMs } from './validation.ts';
 
 const defaultLimits: FlowLimits = { maxMessages: 1000, maxBytes: 100 * 1024 * 1024 };
 const maxLeaseMs = 600_000;
+const defaultMaxLeaseExtensionMs = 600_000;
 
 type SubscribeCall = ServerDuplexStream<SubscribeRequest__Output, SubscribeResponse>;
 
@@ -56,9 +58,15 @@ class Settlements {
     return results;
   }
 
-  async nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null): Promise<Settlement[]> {
+  async nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null, reason: string): Promise<Settlement[]> {
     const delayMs = delay ? durationMs(delay, 'nack delay', 0, maxLeaseMs) : undefined;
-    const results = await this.store.nack(subscription, this.decode(subscription, receipts), delayMs);
+    const results = await this.store.nack(subscription, this.decode(subscription, receipts), delayMs, checkReason(reason));
+    this.dispatchers.get(subscription)?.settled(receipts);
+    return results;
+  }
+
+  async reject(subscription: string, receipts: readonly string[], reason: string): Promise<Settlement[]> {
+    const results = await this.store.reject(subscription, this.decode(subscription, receipts), checkReason(reason));
     this.dispatchers.get(subscription)?.settled(receipts);
     return results;
   }
@@ -82,21 +90,23 @@ class Settlements {
   }
 }
 
+const deliveryReason: Record<DeliveryReason, DeliveryReasonName> = {
+  first: 'DELIVERY_REASON_FIRST',
+  nack: 'DELIVERY_REASON_NACK',
+  'lease-expired': 'DELIVERY_REASON_LEASE_EXPIRED',
+  'consumer-lost': 'DELIVERY_REASON_CONSUMER_LOST',
+  seek: 'DELIVERY_REASON_SEEK',
+  redrive: 'DELIVERY_REASON_REDRIVE',
+};
+
 function toResponse(subscription: string, deliveries: readonly Delivery[]): SubscribeResponse {
   return {
-    deliveries: deliveries.map(({ message, attempt, leaseDeadlineMs }) => ({
-      message: {
-        messageId: message.id,
-        data: message.data,
-        attributes: message.attributes,
-        orderingKey: message.orderingKey,
-        publishTime: toTimestamp(message.publishTimeMs),
-        traceparent: message.traceparent,
-        tracestate: message.tracestate,
-      },
+    deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }) => ({
+      message: toReceivedMessage(message),
       receipt: encodeReceipt(subscription, message.id, attempt),
       deliveryAttempt: attempt,
       leaseDeadline: toTimestamp(leaseDeadlineMs),
+      reason: deliveryReason[reason],
     })),
   };
 }
@@ -143,16 +153,22 @@ export function subscriberService(context: GatewayContext): SubscriberService {
       call.pause();
       const name = checkName('subscription', first.subscription);
       let limits = applyFlowControl(defaultLimits, first.flowControl);
+      const maxLeaseExtensionMs = first.autoExtendLease
+        ? first.maxLeaseExtension
+          ? durationMs(first.maxLeaseExtension, 'max_lease_extension', 1000, 3_600_000)
+          : defaultMaxLeaseExtensionMs
+        : undefined;
       const subscription = await store.getSubscription(name);
       if (ended) return;
 
       let dispatcher = dispatchers.get(name);
       if (!dispatcher) {
-        dispatcher = new Dispatcher(store, name, subscription.topic, config.gatewayId, config.pollIntervalMs, traceStore);
+        dispatcher = new Dispatcher(store, subscription, config.gatewayId, config.pollIntervalMs, traceStore);
         dispatchers.set(name, dispatcher);
       }
       const owner = dispatcher;
-      const stream = owner.attach({ write: (deliveries) => call.write(toResponse(name, deliveries)), fail: (error) => void close(error) }, limits);
+      const sink = { write: (deliveries: readonly Delivery[]) => call.write(toResponse(name, deliveries)), fail: (error: unknown) => void close(error) };
+      const stream = owner.attach(sink, limits, maxLeaseExtensionMs);
       let detached: Promise<void> | undefined;
       detach = () => {
         detached ??= owner.detach(stream).finally(() => {
@@ -187,14 +203,15 @@ export function subscriberService(context: GatewayContext): SubscriberService {
 
   /** Settlements sent on the stream; superseded receipts are reported back on it. */
   async function settle(call: SubscribeCall, name: string, request: SubscribeRequest__Output): Promise<void> {
-    if (request.rejectReceipts.length > 0) throw new RequestError(status.UNIMPLEMENTED, 'Reject is not implemented yet');
     const invalid: string[] = [];
     const collect = (receipts: readonly string[]) => (results: Settlement[]) =>
       results.forEach((result, i) => result === 'invalid-receipt' && invalid.push(receipts[i]!));
     await Promise.all([
       request.ackReceipts.length && settlements.ack(name, request.ackReceipts).then(collect(request.ackReceipts)),
       request.nackReceipts.length &&
-        settlements.nack(name, request.nackReceipts, request.nackDelay).then(collect(request.nackReceipts)),
+        settlements.nack(name, request.nackReceipts, request.nackDelay, request.nackReason).then(collect(request.nackReceipts)),
+      request.rejectReceipts.length &&
+        settlements.reject(name, request.rejectReceipts, request.rejectReason).then(collect(request.rejectReceipts)),
       request.extendReceipts.length &&
         settlements.extendLease(name, request.extendReceipts, request.extension).then(collect(request.extendReceipts)),
     ]);
@@ -210,12 +227,14 @@ export function subscriberService(context: GatewayContext): SubscriberService {
         results(await settlements.ack(checkName('subscription', request.subscription), request.receipts)),
       ),
       Nack: unary(context, async (request) =>
-        results(await settlements.nack(checkName('subscription', request.subscription), request.receipts, request.delay)),
+        results(await settlements.nack(checkName('subscription', request.subscription), request.receipts, request.delay, request.reason)),
       ),
       ExtendLease: unary(context, async (request) =>
         results(await settlements.extendLease(checkName('subscription', request.subscription), request.receipts, request.extension)),
       ),
-      Reject: unimplemented('Reject (dead letters)'),
+      Reject: unary(context, async (request) =>
+        results(await settlements.reject(checkName('subscription', request.subscription), request.receipts, request.reason)),
+      ),
     },
     async drain() {
       await Promise.all([...open].map((finish) => finish()));

@@ -29,6 +29,20 @@ export function durationMs(duration: Duration__Output, field: string, minMs: num
   return ms;
 }
 
+const messageIdPattern = /^\d{1,19}-\d{1,19}$/;
+
+/** Message ids are `<ms>-<seq>`. */
+export function checkMessageId(id: string): string {
+  if (!messageIdPattern.test(id)) invalid(`message id ${JSON.stringify(id.slice(0, 50))} must look like <ms>-<seq>`);
+  return id;
+}
+
+/** Nack and reject reasons are kept with the message: at most 1 KiB. */
+export function checkReason(reason: string): string {
+  if (Buffer.byteLength(reason) > 1024) invalid('reason exceeds 1024 bytes');
+  return reason;
+}
+
 /** Receipts per settlement call: 1 to the batch limit. */
 export function checkReceiptCount(receipts: readonly string[], max: number): void {
   if (receipts.length === 0) invalid('at least one receipt is required');

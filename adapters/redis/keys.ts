@@ -1,5 +1,6 @@
 // Every Redis key Relay uses is built here. A topic's keys share the hash tag {topic}, so each script
-// touches one cluster slot. Names are validated before they get here (no braces, colons or spaces).
+// touches one cluster slot. Names are validated before they get here (no braces, colons or spaces);
+// ordering keys, which are user text, enter key names only as their SHA-1 (in the scripts).
 
 export const PREFIX = 'relay';
 
@@ -29,9 +30,19 @@ export function topicKeys(topic: string) {
 export function subscriptionKeys(topic: string, subscription: string) {
   const base = `${PREFIX}:{${topic}}`;
   return {
-    /** Hash: the subscription's settings. */
+    /** Hash: the subscription's settings and counters (deadLettered, parked, seekUntil). */
     meta: `${base}:sub:${subscription}`,
     /** Sorted set: in-flight message id -> the instant (ms) it falls due for redelivery. */
     due: `${base}:due:${subscription}`,
+    /** Hash: message id -> why it falls due (nack, consumer-lost) when not by lease expiry. */
+    why: `${base}:why:${subscription}`,
+    /** Hash: in-flight message id -> the reason of its last nack. */
+    notes: `${base}:notes:${subscription}`,
+    /** Hash: dead-lettered message id -> why. */
+    dead: `${base}:dead:${subscription}`,
+    /** Hash: SHA-1 of an ordering key -> the message holding the key (ordering on). */
+    holders: `${base}:holders:${subscription}`,
+    /** Lists `${parkedPrefix}${sha1}`: messages waiting for their key, in publish order. */
+    parkedPrefix: `${base}:parked:${subscription}:`,
   };
 }

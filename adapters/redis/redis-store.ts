@@ -3,6 +3,9 @@ import { contentHash } from '../content-hash.ts';
 import {
   StoreError,
   type Delivery,
+  type DeliveryReason,
+  type MessageState,
+  type MessageStateName,
   type MessageStore,
   type OutgoingMessage,
   type Page,
@@ -10,9 +13,11 @@ import {
   type ReceiveRequest,
   type ReceiveResult,
   type Receipt,
+  type SeekTarget,
   type Settlement,
   type StoredMessage,
   type SubscriptionConfig,
+  type SubscriptionStats,
   type TopicConfig,
 } from '../store.ts';
 import { subscriptionIndex, subscriptionKeys, subscriptionTopics, topicIndex, topicKeys } from './keys.ts';
@@ -23,6 +28,16 @@ export interface RedisStoreOptions {
   readonly url: string;
   /** How long a command waits for a connection before the call fails with unavailable. Default 2000. */
   readonly connectTimeoutMs?: number;
+  /** trim() removes consumers (of gone gateways) idle this long that hold nothing. Default 1 hour. */
+  readonly idleConsumerMs?: number;
+}
+
+type ScriptArgument = string | number | Buffer;
+
+/** What a subscription script needs to know of its subscription; fixed at creation. */
+interface SubscriptionPlace {
+  readonly topic: string;
+  readonly deadLetterTopic: string;
 }
 
 /** The store on Redis Streams: one stream per topic, one consumer group per subscription. */
@@ -32,8 +47,8 @@ export class RedisMessageStore implements MessageStore {
   /** Separate connection: a subscribed connection can run nothing else. */
   private listener?: Redis;
   private readonly watchers = new Map<string, Set<() => void>>();
-  /** subscription -> topic; a subscription never changes topic, but may be deleted and recreated. */
-  private readonly topicOf = new Map<string, string>();
+  /** A subscription never moves, but may be deleted and created again elsewhere: see onSubscription. */
+  private readonly places = new Map<string, SubscriptionPlace>();
   private closed = false;
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -41,7 +56,6 @@ export class RedisMessageStore implements MessageStore {
       enableAutoPipelining: true,
       maxRetriesPerRequest: 1,
       connectTimeout: options.connectTimeoutMs ?? 2000,
-      lazyConnect: false,
     });
     // Connection errors surface on the calls (as unavailable); ioredis reconnects by itself.
     this.redis.on('error', () => {});
@@ -49,11 +63,14 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async createTopic(topic: Omit<TopicConfig, 'createTimeMs'>): Promise<TopicConfig> {
-    const keys = topicKeys(topic.name);
     const createTimeMs = Date.now();
     // Index first: a name whose settings are missing is skipped by listTopics.
     await this.call(() => this.redis.zadd(topicIndex, 0, topic.name));
-    const [code] = await this.script('create-topic', [keys.meta], [topic.dedupWindowMs, createTimeMs]);
+    const [code] = await this.script(
+      'create-topic',
+      [topicKeys(topic.name).meta],
+      [topic.dedupWindowMs, topic.retentionMs, topic.retentionMessages, createTimeMs],
+    );
     if (code === 1) throw new StoreError('already-exists', `topic ${topic.name} already exists`);
     return { ...topic, createTimeMs };
   }
@@ -85,6 +102,7 @@ export class RedisMessageStore implements MessageStore {
   async createSubscription(subscription: Omit<SubscriptionConfig, 'createTimeMs'>): Promise<SubscriptionConfig> {
     const { name, topic } = subscription;
     const created = { ...subscription, createTimeMs: Date.now() };
+    if (created.deadLetterTopic) await this.getTopic(created.deadLetterTopic);
     await this.call(async () => {
       if ((await this.redis.hsetnx(subscriptionTopics, name, topic)) === 1) return;
       // The name is taken, unless it points at a subscription that no longer exists.
@@ -95,11 +113,10 @@ export class RedisMessageStore implements MessageStore {
       await this.redis.hset(subscriptionTopics, name, topic);
     });
     const topicKeySet = topicKeys(topic);
-    const keys = subscriptionKeys(topic, name);
     const [code] = await this.script(
       'create-subscription',
-      [topicKeySet.meta, topicKeySet.stream, topicKeySet.subscriptions, keys.meta],
-      [name, created.startPosition === 'earliest' ? '0' : '$', ...Object.entries(created).flat()],
+      [topicKeySet.meta, topicKeySet.stream, topicKeySet.subscriptions, subscriptionKeys(topic, name).meta],
+      [name, created.startPosition === 'earliest' ? '0' : '$', ...Object.entries(created).flatMap(([key, value]) => [key, String(value)])],
     );
     if (code === 1) {
       await this.call(() => this.redis.hdel(subscriptionTopics, name));
@@ -107,7 +124,7 @@ export class RedisMessageStore implements MessageStore {
     }
     if (code === 2) throw new StoreError('already-exists', `subscription ${name} already exists`);
     await this.call(() => this.redis.zadd(subscriptionIndex, 0, name));
-    this.topicOf.set(name, topic);
+    this.places.set(name, { topic, deadLetterTopic: created.deadLetterTopic });
     return created;
   }
 
@@ -125,20 +142,14 @@ export class RedisMessageStore implements MessageStore {
         const topics = names.length ? await this.redis.hmget(subscriptionTopics, ...names) : [];
         return Promise.all(names.map((name, i) => (topics[i] ? this.readSubscription(topics[i]!, name) : undefined)));
       }
-      if (!(await this.redis.exists(topicKeys(topic).meta))) throw new StoreError('not-found', `topic ${topic} not found`);
-      const names = await this.redis.zrangebylex(topicKeys(topic).subscriptions, lexAfter(page.after), '+', 'LIMIT', 0, page.limit);
-      return Promise.all(names.map((name) => this.readSubscription(topic, name)));
+      return Promise.all((await this.subscriptionNames(topic, page)).map((name) => this.readSubscription(topic, name)));
     });
     return found.filter((subscription): subscription is SubscriptionConfig => subscription !== undefined);
   }
 
   async deleteSubscription(name: string): Promise<void> {
-    await this.onSubscription(name, async (topic) => {
-      const topicKeySet = topicKeys(topic);
-      const keys = subscriptionKeys(topic, name);
-      return this.script('delete-subscription', [topicKeySet.stream, topicKeySet.subscriptions, keys.meta, keys.due], [name]);
-    });
-    this.topicOf.delete(name);
+    await this.onSubscription(name, 'delete-subscription', (place) => [topicKeys(place.topic).subscriptions], []);
+    this.places.delete(name);
     await this.call(async () => {
       await this.redis.zrem(subscriptionIndex, name);
       await this.redis.hdel(subscriptionTopics, name);
@@ -147,7 +158,7 @@ export class RedisMessageStore implements MessageStore {
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome[]> {
     const keys = topicKeys(topic);
-    const args: (string | number | Buffer)[] = [keys.idempotencyPrefix, keys.channel, messages.length];
+    const args: ScriptArgument[] = [keys.idempotencyPrefix, keys.channel, messages.length];
     for (const message of messages) {
       const attributes = Object.entries(message.attributes);
       args.push(
@@ -178,23 +189,21 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async receive(subscription: string, request: ReceiveRequest): Promise<ReceiveResult> {
-    const reply = await this.onSubscription(subscription, (topic) => {
-      const keys = subscriptionKeys(topic, subscription);
-      const topicKeySet = topicKeys(topic);
-      return this.script(
-        'receive',
-        [topicKeySet.stream, keys.due, topicKeySet.meta, keys.meta],
-        [subscription, request.consumer, request.maxMessages, request.maxBytes, request.allowOneOversized ? '1' : '0'],
-        true,
-      );
-    });
+    const reply = await this.onSubscription(
+      subscription,
+      'receive',
+      [],
+      [request.consumer, request.maxMessages, request.maxBytes, request.allowOneOversized ? '1' : '0'],
+      true,
+    );
     const leaseDeadlineMs = reply[1] as number;
     const nextDue = reply[2] as number;
     const deliveries: Delivery[] = [];
-    for (let i = 3; i < reply.length; i += 3) {
+    for (let i = 3; i < reply.length; i += 4) {
       deliveries.push({
-        message: parseEntry((reply[i] as Buffer).toString(), reply[i + 2] as Buffer[]),
+        message: parseEntry((reply[i] as Buffer).toString(), reply[i + 3] as Buffer[]),
         attempt: reply[i + 1] as number,
+        reason: (reply[i + 2] as Buffer).toString() as DeliveryReason,
         leaseDeadlineMs,
       });
     }
@@ -205,12 +214,92 @@ export class RedisMessageStore implements MessageStore {
     return this.settle(subscription, 'ack', [], receipts);
   }
 
-  nack(subscription: string, receipts: readonly Receipt[], delayMs: number | undefined): Promise<Settlement[]> {
-    return this.settle(subscription, 'nack', (topic) => [topicKeys(topic).channel, delayMs ?? ''], receipts);
+  nack(subscription: string, receipts: readonly Receipt[], delayMs: number | undefined, reason: string): Promise<Settlement[]> {
+    return this.settle(subscription, 'nack', [delayMs ?? '', 'nack', reason], receipts);
+  }
+
+  release(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]> {
+    return this.settle(subscription, 'nack', [0, 'consumer-lost', ''], receipts);
   }
 
   extendLease(subscription: string, receipts: readonly Receipt[], leaseMs: number): Promise<Settlement[]> {
     return this.settle(subscription, 'extend-lease', [leaseMs], receipts);
+  }
+
+  reject(subscription: string, receipts: readonly Receipt[], reason: string): Promise<Settlement[]> {
+    return this.settle(subscription, 'reject', [reason || 'rejected'], receipts);
+  }
+
+  async seek(subscription: string, target: SeekTarget): Promise<void> {
+    const [ms, seq] = ('messageId' in target ? target.messageId : `${target.timeMs}-0`).split('-').map(BigInt) as [bigint, bigint];
+    // The group's cursor goes just before the target: the target is the next message read.
+    const before = seq > 0n ? `${ms}-${seq - 1n}` : ms > 0n ? `${ms - 1n}-18446744073709551615` : '0-0';
+    await this.onSubscription(subscription, 'seek', [], [before]);
+  }
+
+  async stats(subscription: string): Promise<SubscriptionStats> {
+    const [, backlog, inFlight, oldest, deadLettered] = await this.onSubscription(subscription, 'stats', [], []);
+    return {
+      backlog: backlog as number,
+      inFlight: inFlight as number,
+      oldestUnsettledMs: oldest ? idTime(oldest as string) : null,
+      deadLettered: deadLettered as number,
+    };
+  }
+
+  async inspect(topic: string, messageId: string): Promise<{ message: StoredMessage; states: MessageState[] }> {
+    const keys = topicKeys(topic);
+    const [entry] = await this.call(() => this.redis.xrangeBuffer(keys.stream, messageId, messageId));
+    if (!entry) {
+      await this.getTopic(topic);
+      throw new StoreError('not-found', `message ${messageId} not found in topic ${topic}`);
+    }
+    const names = await this.subscriptionNames(topic, { after: '', limit: 10_000 });
+    const states = await Promise.all(
+      names.map(async (subscription): Promise<MessageState> => {
+        const [, state, attempts, consumer, lastError] = await this.onSubscription(subscription, 'inspect', [], [messageId]);
+        return {
+          subscription,
+          state: state as MessageStateName,
+          attempts: attempts as number,
+          consumer: consumer as string,
+          lastError: lastError as string,
+        };
+      }),
+    );
+    return { message: parseEntry(messageId, entry[1]), states };
+  }
+
+  async redrive(deadLetterTopic: string, messageIds: readonly string[] | undefined): Promise<number> {
+    await this.getTopic(deadLetterTopic);
+    const stream = topicKeys(deadLetterTopic).stream;
+    const wanted = messageIds && new Set(messageIds);
+    let moved = 0;
+    for (let after = '-'; ; ) {
+      const entries = await this.call(() => this.redis.xrangeBuffer(stream, after, '+', 'COUNT', 500));
+      for (const [idBuffer, fields] of entries) {
+        const id = idBuffer.toString();
+        const message = parseEntry(id, fields);
+        if (!message.deadLetter || (wanted && !wanted.has(id))) continue;
+        const source = topicKeys(message.deadLetter.sourceTopic);
+        const copy: Buffer[] = [];
+        for (let i = 0; i < fields.length; i += 2) if (isMessageField(fields[i]!)) copy.push(fields[i]!, fields[i + 1]!);
+        // Appended before it is deleted: a crash in between leaves it in both, never in neither.
+        const [code] = await this.script('redrive', [source.meta, source.stream], [source.channel, message.originalId, ...copy]);
+        if (code !== 0) continue;
+        await this.call(() => this.redis.xdel(stream, id));
+        moved++;
+      }
+      if (entries.length < 500) return moved;
+      after = `(${entries[entries.length - 1]![0].toString()}`;
+    }
+  }
+
+  async trim(topic: string): Promise<number> {
+    const keys = topicKeys(topic);
+    const [code, removed] = await this.script('trim', [keys.meta, keys.stream], [this.options.idleConsumerMs ?? 3_600_000]);
+    if (code === 1) throw new StoreError('not-found', `topic ${topic} not found`);
+    return removed as number;
   }
 
   watch(topic: string, listener: () => void): () => void {
@@ -256,44 +345,87 @@ export class RedisMessageStore implements MessageStore {
 
   private async settle(
     subscription: string,
-    verb: Extract<ScriptName, 'ack' | 'nack' | 'extend-lease'>,
-    leading: (string | number)[] | ((topic: string) => (string | number)[]),
+    verb: Extract<ScriptName, 'ack' | 'nack' | 'extend-lease' | 'reject'>,
+    leading: ScriptArgument[],
     receipts: readonly Receipt[],
   ): Promise<Settlement[]> {
-    const reply = await this.onSubscription(subscription, (topic) => {
-      const keys = subscriptionKeys(topic, subscription);
-      const args: (string | number)[] = [subscription, ...(typeof leading === 'function' ? leading(topic) : leading)];
-      for (const receipt of receipts) args.push(receipt.messageId, receipt.attempt);
-      return this.script(verb, [topicKeys(topic).stream, keys.due, keys.meta], args);
-    });
+    const args = [...leading];
+    for (const receipt of receipts) args.push(receipt.messageId, receipt.attempt);
+    const reply = await this.onSubscription(subscription, verb, [], args);
     return reply.slice(1).map((ok) => (ok === 1 ? 'ok' : 'invalid-receipt'));
   }
 
   /**
-   * Runs a script of a subscription's slot. Scripts answer {1} for an unknown subscription; the cached
-   * topic may be stale (deleted and recreated elsewhere), so look it up once more before giving up.
+   * Runs a script of lib/subscription.lua's shape on a subscription. Scripts answer {1} for an unknown
+   * subscription; the cached place may be stale (deleted and created again elsewhere), so look it up
+   * once more before giving up.
    */
-  private async onSubscription(subscription: string, run: (topic: string) => Promise<unknown[]>): Promise<unknown[]> {
+  private async onSubscription(
+    subscription: string,
+    name: ScriptName,
+    extraKeys: string[] | ((place: SubscriptionPlace) => string[]),
+    args: ScriptArgument[],
+    binary = false,
+  ): Promise<unknown[]> {
     for (let fresh = false; ; fresh = true) {
-      let topic = fresh ? undefined : this.topicOf.get(subscription);
-      if (topic === undefined) {
-        topic = (await this.call(() => this.redis.hget(subscriptionTopics, subscription))) ?? undefined;
-        if (topic === undefined) break;
-        this.topicOf.set(subscription, topic);
+      let place = fresh ? undefined : this.places.get(subscription);
+      if (!place) {
+        place = await this.locate(subscription);
+        if (!place) break;
         fresh = true;
       }
-      const reply = await run(topic);
+      const keys = subscriptionKeys(place.topic, subscription);
+      const topicKeySet = topicKeys(place.topic);
+      const deadLetterKeys = place.deadLetterTopic ? topicKeys(place.deadLetterTopic) : undefined;
+      const reply = await this.script(
+        name,
+        [
+          topicKeySet.stream,
+          topicKeySet.meta,
+          keys.meta,
+          keys.due,
+          keys.why,
+          keys.notes,
+          keys.dead,
+          keys.holders,
+          deadLetterKeys?.stream ?? '',
+          deadLetterKeys?.meta ?? '',
+          ...(typeof extraKeys === 'function' ? extraKeys(place) : extraKeys),
+        ],
+        [subscription, place.topic, topicKeySet.channel, keys.parkedPrefix, deadLetterKeys?.channel ?? '', ...args],
+        binary,
+      );
       if (reply[0] !== 1) return reply;
-      this.topicOf.delete(subscription);
+      this.places.delete(subscription);
       if (fresh) break;
     }
     throw new StoreError('not-found', `subscription ${subscription} not found`);
   }
 
+  private async locate(subscription: string): Promise<SubscriptionPlace | undefined> {
+    const topic = await this.call(() => this.redis.hget(subscriptionTopics, subscription));
+    if (!topic) return undefined;
+    const deadLetterTopic = await this.call(() => this.redis.hget(subscriptionKeys(topic, subscription).meta, 'deadLetterTopic'));
+    const place = { topic, deadLetterTopic: deadLetterTopic ?? '' };
+    this.places.set(subscription, place);
+    return place;
+  }
+
+  private async subscriptionNames(topic: string, page: Page): Promise<string[]> {
+    if (!(await this.call(() => this.redis.exists(topicKeys(topic).meta)))) throw new StoreError('not-found', `topic ${topic} not found`);
+    return this.call(() => this.redis.zrangebylex(topicKeys(topic).subscriptions, lexAfter(page.after), '+', 'LIMIT', 0, page.limit));
+  }
+
   private async readTopic(name: string): Promise<TopicConfig | undefined> {
     const meta = await this.call(() => this.redis.hgetall(topicKeys(name).meta));
     if (!meta.createTimeMs) return undefined;
-    return { name, dedupWindowMs: Number(meta.dedupWindowMs), createTimeMs: Number(meta.createTimeMs) };
+    return {
+      name,
+      dedupWindowMs: Number(meta.dedupWindowMs),
+      retentionMs: Number(meta.retentionMs),
+      retentionMessages: Number(meta.retentionMessages),
+      createTimeMs: Number(meta.createTimeMs),
+    };
   }
 
   private async readSubscription(topic: string, name: string): Promise<SubscriptionConfig | undefined> {
@@ -307,11 +439,13 @@ export class RedisMessageStore implements MessageStore {
       minBackoffMs: Number(meta.minBackoffMs),
       maxBackoffMs: Number(meta.maxBackoffMs),
       maxDeliveryAttempts: Number(meta.maxDeliveryAttempts),
+      deadLetterTopic: meta.deadLetterTopic ?? '',
+      ordering: meta.ordering === 'true',
       createTimeMs: Number(meta.createTimeMs),
     };
   }
 
-  private script(name: ScriptName, keys: string[], args: (string | number | Buffer)[], binary = false): Promise<unknown[]> {
+  private script(name: ScriptName, keys: string[], args: ScriptArgument[], binary = false): Promise<unknown[]> {
     return this.call(() => runScript(this.redis, name, keys, args, binary));
   }
 
@@ -333,26 +467,41 @@ function lexAfter(name: string): string {
   return name ? `(${name}` : '-';
 }
 
-/** Turns a stream entry's fields (see publish.lua) back into a message. */
+function idTime(id: string): number {
+  return Number(id.slice(0, id.indexOf('-')));
+}
+
+/** The fields a message carries from topic to topic (see publish.lua); the rest is lineage. */
+function isMessageField(name: Buffer): boolean {
+  const text = name.toString();
+  return text === 'd' || text === 'k' || text === 'tp' || text === 'ts' || text.startsWith('a:');
+}
+
+/** Turns a stream entry's fields (see publish.lua and lib/subscription.lua) back into a message. */
 function parseEntry(id: string, fields: Buffer[]): StoredMessage {
   let data: Buffer = EMPTY;
-  let orderingKey = '';
-  let traceparent = '';
-  let tracestate = '';
+  const text: Record<string, string> = {};
   const attributes: Record<string, string> = {};
   for (let i = 0; i < fields.length; i += 2) {
     const field = fields[i]!;
     const value = fields[i + 1]!;
     if (field.length === 1 && field[0] === D) data = value;
     else if (field[0] === A && field[1] === COLON) attributes[field.toString('utf8', 2)] = value.toString();
-    else {
-      const name = field.toString();
-      if (name === 'k') orderingKey = value.toString();
-      else if (name === 'tp') traceparent = value.toString();
-      else if (name === 'ts') tracestate = value.toString();
-    }
+    else text[field.toString()] = value.toString();
   }
-  return { id, data, attributes, orderingKey, traceparent, tracestate, publishTimeMs: Number(id.slice(0, id.indexOf('-'))) };
+  return {
+    id,
+    data,
+    attributes,
+    orderingKey: text.k ?? '',
+    traceparent: text.tp ?? '',
+    tracestate: text.ts ?? '',
+    publishTimeMs: idTime(id),
+    originalId: text.o ?? '',
+    ...(text.xt !== undefined && {
+      deadLetter: { sourceTopic: text.xt, subscription: text.xs ?? '', reason: text.xr ?? '', attempts: Number(text.xa) },
+    }),
+  };
 }
 
 const EMPTY = Buffer.alloc(0);

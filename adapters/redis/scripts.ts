@@ -10,6 +10,12 @@ export type ScriptName =
   | 'ack'
   | 'nack'
   | 'extend-lease'
+  | 'reject'
+  | 'seek'
+  | 'stats'
+  | 'inspect'
+  | 'trim'
+  | 'redrive'
   | 'create-topic'
   | 'delete-topic'
   | 'create-subscription'
@@ -18,6 +24,13 @@ export type ScriptName =
 type ScriptArgument = string | number | Buffer;
 type ScriptCall = (keyCount: number, ...args: ScriptArgument[]) => Promise<unknown>;
 
+/** A script's source with each `-- @include lib/<file>.lua` line replaced by that file. */
+export function scriptSource(file: string): string {
+  return readFileSync(new URL(file, directory), 'utf8').replace(/^-- @include (lib\/[\w-]+\.lua)$/m, (_, library: string) =>
+    readFileSync(new URL(library, directory), 'utf8'),
+  );
+}
+
 /**
  * Registers every script on a connection. ioredis calls each by SHA (EVALSHA) and loads it once
  * when Redis answers NOSCRIPT, e.g. after a restart.
@@ -25,7 +38,7 @@ type ScriptCall = (keyCount: number, ...args: ScriptArgument[]) => Promise<unkno
 export function registerScripts(redis: Redis): void {
   for (const file of readdirSync(directory)) {
     if (!file.endsWith('.lua')) continue;
-    redis.defineCommand(commandName(file.slice(0, -4)), { lua: readFileSync(new URL(file, directory), 'utf8') });
+    redis.defineCommand(commandName(file.slice(0, -4)), { lua: scriptSource(file) });
   }
 }
 

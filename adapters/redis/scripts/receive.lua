@@ -1,68 +1,82 @@
 -- Leases messages of one subscription to one consumer: due redeliveries first, then new messages.
--- KEYS[1] stream, KEYS[2] due sorted set, KEYS[3] topic meta hash, KEYS[4] subscription meta hash
--- ARGV[1] group (subscription name), ARGV[2] consumer, ARGV[3] max messages,
--- ARGV[4] max payload bytes, ARGV[5] '1' when the first delivery may exceed the bytes alone
--- Returns {0, lease deadline ms, next due ms or -1, then per delivery: id, attempt, fields}
---   or {1} when the subscription does not exist.
-if redis.call('EXISTS', KEYS[4]) == 0 then return {1} end
-local group, consumer = ARGV[1], ARGV[2]
-local wanted, budget = tonumber(ARGV[3]), tonumber(ARGV[4])
-local oversizedAllowed = ARGV[5] == '1'
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local deadline = now + tonumber(redis.call('HGET', KEYS[4], 'ackDeadlineMs'))
+-- @include lib/subscription.lua
+-- ARGV[6] consumer, ARGV[7] max messages, ARGV[8] max payload bytes,
+-- ARGV[9] '1' when the first delivery may exceed the bytes alone
+-- Returns {0, lease deadline ms, next due ms or -1, then per delivery: id, attempt, reason, fields}.
+local consumer = ARGV[6]
+local wanted, budget = tonumber(ARGV[7]), tonumber(ARGV[8])
+local oversizedAllowed = ARGV[9] == '1'
+local now = nowMs()
+local deadline = now + tonumber(setting('ackDeadlineMs'))
+local maxAttempts = tonumber(setting('maxDeliveryAttempts'))
 -- No stored payload is larger than this, so reading floor(budget / largest) entries cannot overshoot.
-local largest = tonumber(redis.call('HGET', KEYS[3], 'maxPayload') or '0')
+local largest = tonumber(redis.call('HGET', topicMeta, 'maxPayload') or '0')
+-- Messages up to this id had been delivered before the last seek.
+local seekUntil = setting('seekUntil')
 
 local result, count, leased, full = {0, deadline, -1}, 0, {}, false
-local function take(id, attempt, fields, size)
+local function take(id, attempt, reason, fields, size)
   result[#result + 1] = id
   result[#result + 1] = attempt
+  result[#result + 1] = reason
   result[#result + 1] = fields
   count = count + 1
   budget = budget - size
-  leased[#leased + 1] = deadline
+  -- Unsettled by the lease end, it falls due after the backoff of this attempt.
+  leased[#leased + 1] = deadline + backoff(attempt)
   leased[#leased + 1] = id
 end
 local function fits(size)
   return size <= budget or (oversizedAllowed and count == 0)
 end
 local function payloadSize(fields)
-  for i = 1, #fields, 2 do
-    if fields[i] == 'd' then return #fields[i + 1] end
-  end
-  return 0
+  return #(field(fields, 'd') or '')
+end
+local function firstReason(id, fields)
+  if field(fields, 'rd') then return 'redrive' end
+  if seekUntil and not idLess(seekUntil, id) then return 'seek' end
+  return 'first'
 end
 
--- Due redeliveries: the attempt is one more than the deliveries Redis counted so far.
-local due = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, wanted)
-for _, id in ipairs(due) do
-  local entry = redis.call('XRANGE', KEYS[1], id, id)[1]
-  local pending = redis.call('XPENDING', KEYS[1], group, id, id, 1)[1]
-  if not entry or not pending then
-    -- Trimmed, deleted or settled meanwhile: nothing left to deliver.
-    redis.call('XACK', KEYS[1], group, id)
-    redis.call('ZREM', KEYS[2], id)
+-- Due redeliveries (and parked messages whose key was freed), earliest due first.
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', dueSet, '-inf', now, 'LIMIT', 0, wanted)) do
+  local fields = entryFields(id)
+  local attempts = currentAttempt(id)
+  if not fields or not attempts then
+    -- Deleted or settled meanwhile: nothing left to deliver.
+    settle(id, nil)
+  elseif maxAttempts > 0 and attempts >= maxAttempts then
+    -- The delivery after the last allowed attempt does not happen.
+    deadLetter(id, fields, attempts, 'max-delivery-attempts')
   else
-    local size = payloadSize(entry[2])
+    local size = payloadSize(fields)
     if not fits(size) then
       -- Order is kept: nothing behind a redelivery that does not fit is delivered either.
       full = true
       break
     end
-    local attempt = pending[4] + 1
-    redis.call('XCLAIM', KEYS[1], group, consumer, 0, id, 'RETRYCOUNT', attempt, 'JUSTID')
-    take(id, attempt, entry[2], size)
+    local reason = redis.call('HGET', whySet, id) or (attempts == 0 and firstReason(id, fields)) or 'lease-expired'
+    redis.call('HDEL', whySet, id)
+    redis.call('XCLAIM', stream, group, consumer, 0, id, 'RETRYCOUNT', attempts + 1, 'JUSTID')
+    take(id, attempts + 1, reason, fields, size)
   end
 end
 
--- Where the group's cursor stands (only needed to look ahead without reading).
-local function lastDelivered()
-  for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
-    local fields = {}
-    for i = 1, #info, 2 do fields[info[i]] = info[i + 1] end
-    if fields['name'] == group then return fields['last-delivered-id'] end
+-- With ordering on, a message whose key is held by another waits, in order, behind it.
+local function parkedBehindKey(id, fields)
+  if not ordered then return false end
+  local key = field(fields, 'k')
+  if not key then return false end
+  local sha = redis.sha1hex(key)
+  if not redis.call('HGET', holders, sha) then
+    redis.call('HSET', holders, sha, id)
+    return false
   end
+  redis.call('RPUSH', parkedPrefix .. sha, id)
+  redis.call('HINCRBY', subMeta, 'parked', 1)
+  -- Not delivered: its delivery count starts from zero when the key frees it.
+  redis.call('XCLAIM', stream, group, consumer, 0, id, 'RETRYCOUNT', 0, 'JUSTID')
+  return true
 end
 
 -- New messages, in publish order.
@@ -72,7 +86,7 @@ while count < wanted and not full do
     n = math.floor(budget / largest)
     if n < 1 then
       -- The budget is below the largest payload: count what fits before reading anything.
-      local ahead, room, first = redis.call('XRANGE', KEYS[1], '(' .. lastDelivered(), '+', 'COUNT', wanted - count), budget, count == 0
+      local ahead, room, first = redis.call('XRANGE', stream, '(' .. lastDelivered(), '+', 'COUNT', wanted - count), budget, count == 0
       for _, entry in ipairs(ahead) do
         local size = payloadSize(entry[2])
         if not (size <= room or (oversizedAllowed and first)) then break end
@@ -81,16 +95,17 @@ while count < wanted and not full do
     end
   end
   if n < 1 then break end
-  local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', KEYS[1], '>')
+  local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', stream, '>')
   if not read then break end
   local entries = read[1][2]
   for _, entry in ipairs(entries) do
-    take(entry[1], 1, entry[2], payloadSize(entry[2]))
+    local id, fields = entry[1], entry[2]
+    if not parkedBehindKey(id, fields) then take(id, 1, firstReason(id, fields), fields, payloadSize(fields)) end
   end
   if #entries < n then break end
 end
 
-if #leased > 0 then redis.call('ZADD', KEYS[2], unpack(leased)) end
-local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #leased > 0 then redis.call('ZADD', dueSet, unpack(leased)) end
+local first = redis.call('ZRANGE', dueSet, 0, 0, 'WITHSCORES')
 if first[2] then result[3] = tonumber(first[2]) end
 return result

@@ -1,0 +1,13 @@
+-- The state of one message in one subscription.
+-- @include lib/subscription.lua
+-- ARGV[6] message id
+-- Returns {0, state, attempts, consumer, last error}.
+local id = ARGV[6]
+local deadReason = redis.call('HGET', dead, id)
+if deadReason then return {0, 'dead-lettered', 0, '', deadReason} end
+local pending = redis.call('XPENDING', stream, group, id, id, 1)[1]
+if pending and pending[4] > 0 then
+  return {0, 'in-flight', pending[4], pending[2], redis.call('HGET', notes, id) or ''}
+end
+if pending or idLess(lastDelivered(), id) then return {0, 'pending', 0, '', ''} end
+return {0, 'acked', 0, '', ''}
