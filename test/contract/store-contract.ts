@@ -35,6 +35,17 @@ const CLOCK_SLACK_MS = 10;
  */
 const WATCH_SETTLE_MS = 100;
 
+/** What the gateway fills in when a topic is created without them. */
+const TOPIC_DEFAULTS = { dedupWindowMs: 60_000, retentionMs: 7 * 24 * 3_600_000, retentionMessages: 0 } as const;
+/** A subscription's settings other than name, topic, ack deadline and start position, unless a test says otherwise. */
+const SUBSCRIPTION_DEFAULTS = {
+  minBackoffMs: 100,
+  maxBackoffMs: 1_000,
+  maxDeliveryAttempts: 0,
+  deadLetterTopic: '',
+  ordering: false,
+} as const;
+
 export function defineStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {
   // One store for every suite: made in the first suite's before hook, cleaned in the last one's after.
   let fixture: StoreFixture | undefined;
@@ -55,7 +66,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
   const uniqueName = () => `t-${randomUUID()}`;
 
   async function createTopic(options: Partial<Omit<TopicConfig, 'createTimeMs'>> = {}): Promise<string> {
-    const topic = await store.createTopic({ name: uniqueName(), dedupWindowMs: 60_000, ...options });
+    const topic = await store.createTopic(topicSettings(uniqueName(), options));
     return topic.name;
   }
 
@@ -68,9 +79,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
       topic,
       ackDeadlineMs: 10_000,
       startPosition: 'earliest',
-      minBackoffMs: 100,
-      maxBackoffMs: 1_000,
-      maxDeliveryAttempts: 0,
+      ...SUBSCRIPTION_DEFAULTS,
       ...options,
     });
     return subscription.name;
@@ -121,17 +130,19 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
   topics('createTopic answers the config with its create time, and getTopic answers the same', async () => {
     const name = uniqueName();
     const before = Date.now();
-    const created = await store.createTopic({ name, dedupWindowMs: 1_234 });
+    const created = await store.createTopic({ name, dedupWindowMs: 1_234, retentionMs: 86_400_000, retentionMessages: 50 });
     const after = Date.now();
     assert.is(created.name, name);
     assert.is(created.dedupWindowMs, 1_234);
+    assert.is(created.retentionMs, 86_400_000);
+    assert.is(created.retentionMessages, 50);
     assert.ok(created.createTimeMs >= before - CLOCK_SLACK_MS && created.createTimeMs <= after + CLOCK_SLACK_MS);
     assert.equal({ ...(await store.getTopic(name)) }, { ...created });
   });
 
   topics('createTopic of an existing name throws already-exists and keeps the first config', async () => {
     const name = await createTopic({ dedupWindowMs: 1_000 });
-    await rejectsWith('already-exists', () => store.createTopic({ name, dedupWindowMs: 2_000 }));
+    await rejectsWith('already-exists', () => store.createTopic(topicSettings(name, { dedupWindowMs: 2_000 })));
     assert.is((await store.getTopic(name)).dedupWindowMs, 1_000);
   });
 
@@ -142,7 +153,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
   topics('listTopics answers names after the cursor in name order, at most limit per page', async () => {
     const prefix = uniqueName();
     // Created out of order, so an adapter that answers in creation order fails.
-    for (const suffix of ['b', 'c', 'a']) await store.createTopic({ name: `${prefix}-${suffix}`, dedupWindowMs: 1_000 });
+    for (const suffix of ['b', 'c', 'a']) await store.createTopic(topicSettings(`${prefix}-${suffix}`, { dedupWindowMs: 1_000 }));
     // No other name sorts between the prefix and its own children.
     const first = await store.listTopics({ after: prefix, limit: 2 });
     assert.equal(names(first), [`${prefix}-a`, `${prefix}-b`]);
@@ -150,6 +161,8 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     assert.is(second[0]?.name, `${prefix}-c`);
     assert.ok(second.length <= 10);
     assert.is(second[0]?.dedupWindowMs, 1_000);
+    assert.is(second[0]?.retentionMs, TOPIC_DEFAULTS.retentionMs);
+    assert.is(second[0]?.retentionMessages, TOPIC_DEFAULTS.retentionMessages);
     assert.equal(names(await store.listTopics({ after: `${prefix}-a`, limit: 1 })), [`${prefix}-b`]);
   });
 
@@ -184,7 +197,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const topic = await createTopic();
     await store.publish(topic, [message('old', { idempotencyKey: 'k' })]);
     await store.deleteTopic(topic);
-    await store.createTopic({ name: topic, dedupWindowMs: 60_000 });
+    await store.createTopic(topicSettings(topic));
     // Other content under the same key: a remembered key would make this already-exists. (The new id may
     // equal the old one, as XADD to a re-created stream can in the same ms, so ids are not compared.)
     const [fresh] = await store.publish(topic, [message('new', { idempotencyKey: 'k' })]);
@@ -199,6 +212,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
 
   subscriptions('createSubscription answers the config with its create time, and getSubscription answers the same', async () => {
     const topic = await createTopic();
+    const dlq = await createTopic();
     const name = uniqueName();
     const before = Date.now();
     const created = await store.createSubscription({
@@ -209,6 +223,8 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
       minBackoffMs: 300,
       maxBackoffMs: 9_000,
       maxDeliveryAttempts: 7,
+      deadLetterTopic: dlq,
+      ordering: true,
     });
     const after = Date.now();
     assert.equal(
@@ -221,6 +237,8 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
         minBackoffMs: 300,
         maxBackoffMs: 9_000,
         maxDeliveryAttempts: 7,
+        deadLetterTopic: dlq,
+        ordering: true,
         createTimeMs: 0,
       },
     );
@@ -312,13 +330,17 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     );
   });
 
-  subscriptions('receive, ack, nack and extendLease on an unknown subscription throw not-found', async () => {
+  subscriptions('receive, settlements, seek and stats on an unknown subscription throw not-found', async () => {
     const unknown = uniqueName();
     const receipts = [{ messageId: '1-0', attempt: 1 }];
-    await rejectsWith('not-found', () => receive(unknown));
-    await rejectsWith('not-found', () => store.ack(unknown, receipts));
-    await rejectsWith('not-found', () => store.nack(unknown, receipts, 0));
-    await rejectsWith('not-found', () => store.extendLease(unknown, receipts, 1_000));
+    await rejectsWith('not-found', () => receive(unknown), 'receive');
+    await rejectsWith('not-found', () => store.ack(unknown, receipts), 'ack');
+    await rejectsWith('not-found', () => store.nack(unknown, receipts, 0, ''), 'nack');
+    await rejectsWith('not-found', () => store.release(unknown, receipts), 'release');
+    await rejectsWith('not-found', () => store.extendLease(unknown, receipts, 1_000), 'extendLease');
+    await rejectsWith('not-found', () => store.reject(unknown, receipts, ''), 'reject');
+    await rejectsWith('not-found', () => store.seek(unknown, { timeMs: 0 }), 'seek');
+    await rejectsWith('not-found', () => store.stats(unknown), 'stats');
   });
 
   // ---------------------------------------------------------------- publish
@@ -537,6 +559,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     assert.equal(ids(deliveries), outcomes.map((outcome) => outcome.messageId));
     for (const d of deliveries) {
       assert.is(d.attempt, 1);
+      assert.is(d.reason, 'first');
       assert.ok(d.leaseDeadlineMs >= before + 7_000 - CLOCK_SLACK_MS && d.leaseDeadlineMs <= after + 7_000 + CLOCK_SLACK_MS);
     }
     assert.equal((await receive(subscription)).deliveries, [], 'nothing more is due');
@@ -569,16 +592,17 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     assert.equal(texts(later), ['pending'], 'only the unacked one comes back');
   });
 
-  delivery('a lease that runs out redelivers the message with attempt 2, the same id and a new lease', async () => {
-    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+  delivery('a lease that runs out redelivers the message after its backoff with attempt 2, reason lease-expired, the same id and a new lease', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300, minBackoffMs: 100 });
     const [outcome] = await store.publish(topic, [message('again', { attributes: { k: 'v' } })]);
     const first = await receive(subscription, { consumer: 'a' });
     assert.is(first.deliveries[0]!.attempt, 1);
     assert.equal((await receive(subscription, { consumer: 'b' })).deliveries, [], 'not before the lease runs out');
     const [redelivery] = await receiveEventually(subscription, { consumer: 'b' });
     const receivedAt = Date.now();
-    assert.ok(receivedAt >= first.deliveries[0]!.leaseDeadlineMs - CLOCK_SLACK_MS, 'not before the deadline');
+    assert.ok(receivedAt >= first.deliveries[0]!.leaseDeadlineMs + 100 - CLOCK_SLACK_MS, 'not before the deadline + backoff');
     assert.is(redelivery!.attempt, 2);
+    assert.is(redelivery!.reason, 'lease-expired');
     assert.is(redelivery!.message.id, outcome!.messageId);
     assert.is(redelivery!.message.data.toString(), 'again');
     assert.equal({ ...redelivery!.message.attributes }, { k: 'v' });
@@ -594,12 +618,12 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const stale = receiptOf(first!);
     const current = receiptOf(second!);
     assert.equal(await store.ack(subscription, [stale]), ['invalid-receipt']);
-    assert.equal(await store.nack(subscription, [stale], 0), ['invalid-receipt']);
+    assert.equal(await store.nack(subscription, [stale], 0, ''), ['invalid-receipt']);
     assert.equal(await store.extendLease(subscription, [stale], 60_000), ['invalid-receipt']);
     // The stale receipt changed nothing: the current attempt is still in flight under its own lease.
     const idle = await receive(subscription);
     assert.equal(idle.deliveries, []);
-    assert.is(idle.nextDueMs, second!.leaseDeadlineMs);
+    assert.is(idle.nextDueMs, second!.leaseDeadlineMs + 200, 'lease end + the backoff of attempt 2');
     assert.equal(await store.extendLease(subscription, [current], 60_000), ['ok']);
     assert.equal(await store.ack(subscription, [current]), ['ok']);
     assert.is((await receive(subscription)).nextDueMs, null);
@@ -610,9 +634,10 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     await store.publish(topic, [message('x')]);
     await receive(subscription);
     const [second] = await receiveEventually(subscription);
-    assert.equal(await store.nack(subscription, [receiptOf(second!)], 0), ['ok']);
+    assert.equal(await store.nack(subscription, [receiptOf(second!)], 0, ''), ['ok']);
     const [third] = (await receive(subscription)).deliveries;
     assert.is(third!.attempt, 3);
+    assert.is(third!.reason, 'nack');
   });
 
   delivery('settling twice with the same receipt answers ok and changes nothing', async () => {
@@ -622,7 +647,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const receipt = receiptOf(d!);
     assert.equal(await store.ack(subscription, [receipt]), ['ok']);
     assert.equal(await store.ack(subscription, [receipt]), ['ok']);
-    assert.equal(await store.nack(subscription, [receipt], 0), ['ok']);
+    assert.equal(await store.nack(subscription, [receipt], 0, ''), ['ok']);
     assert.equal(await store.extendLease(subscription, [receipt], 60_000), ['ok']);
     await sleep(400);
     const after = await receive(subscription);
@@ -640,7 +665,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const neverDelivered = { messageId: '1-0', attempt: 1 };
     assert.equal(await store.ack(subscription, [receiptOf(b1!), receiptOf(a2!), neverDelivered]), ['invalid-receipt', 'ok', 'ok']);
     assert.equal(await store.ack(subscription, [receiptOf(a1!)]), ['ok'], 'an older receipt of a settled message is ok');
-    assert.equal(await store.nack(subscription, [receiptOf(b1!), receiptOf(b2!)], 60_000), ['invalid-receipt', 'ok']);
+    assert.equal(await store.nack(subscription, [receiptOf(b1!), receiptOf(b2!)], 60_000, ''), ['invalid-receipt', 'ok']);
   });
 
   // ---------------------------------------------------------------- nack and extendLease
@@ -652,7 +677,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     await store.publish(topic, [message('later')]);
     const [d] = (await receive(subscription)).deliveries;
     const before = Date.now();
-    assert.equal(await store.nack(subscription, [receiptOf(d!)], 300), ['ok']);
+    assert.equal(await store.nack(subscription, [receiptOf(d!)], 300, ''), ['ok']);
     const after = Date.now();
     const held = await receive(subscription);
     assert.equal(held.deliveries, [], 'not before the delay');
@@ -660,6 +685,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const [again] = await receiveEventually(subscription);
     assert.ok(Date.now() >= before + 300 - CLOCK_SLACK_MS, 'not before the delay');
     assert.is(again!.attempt, 2);
+    assert.is(again!.reason, 'nack');
     assert.is(again!.message.id, d!.message.id);
   });
 
@@ -674,7 +700,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     ] as const) {
       assert.is(d!.attempt, attempt);
       const before = Date.now();
-      assert.equal(await store.nack(subscription, [receiptOf(d!)], undefined), ['ok']);
+      assert.equal(await store.nack(subscription, [receiptOf(d!)], undefined, ''), ['ok']);
       const after = Date.now();
       const held = await receive(subscription);
       assert.equal(held.deliveries, [], `attempt ${attempt} is not redelivered before its backoff`);
@@ -684,43 +710,37 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
       );
       [d] = await receiveEventually(subscription);
       assert.ok(Date.now() >= before + backoff - CLOCK_SLACK_MS);
+      assert.is(d!.reason, 'nack');
     }
     assert.is(d!.attempt, 4);
   });
 
-  settle('nack with delay 0 makes the message receivable at once and wakes the watchers', async () => {
+  settle('nack with delay 0 makes the message receivable at once, as attempt 2 with reason nack', async () => {
     const { topic, subscription } = await topicWithSubscription();
     await store.publish(topic, [message('now')]);
     const [d] = (await receive(subscription)).deliveries;
-    let calls = 0;
-    const unwatch = store.watch(topic, () => calls++);
-    try {
-      await sleep(WATCH_SETTLE_MS);
-      const seenBefore = calls;
-      assert.equal(await store.nack(subscription, [receiptOf(d!)], 0), ['ok']);
-      const { deliveries } = await receive(subscription);
-      assert.is(deliveries.length, 1);
-      assert.is(deliveries[0]!.attempt, 2);
-      await waitFor(async () => calls > seenBefore, 'the watcher is called after nack with delay 0');
-    } finally {
-      unwatch();
-    }
+    assert.equal(await store.nack(subscription, [receiptOf(d!)], 0, ''), ['ok']);
+    const { deliveries } = await receive(subscription);
+    assert.is(deliveries.length, 1);
+    assert.is(deliveries[0]!.attempt, 2);
+    assert.is(deliveries[0]!.reason, 'nack');
   });
 
-  settle('extendLease moves the deadline to now + leaseMs and so postpones the redelivery', async () => {
-    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+  settle('extendLease moves the lease end to now + leaseMs, the backoff still following it, and so postpones the redelivery', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300, minBackoffMs: 100 });
     await store.publish(topic, [message('slow')]);
     const [d] = (await receive(subscription)).deliveries;
     const before = Date.now();
     assert.equal(await store.extendLease(subscription, [receiptOf(d!)], 1_500), ['ok']);
     const after = Date.now();
     const idle = await receive(subscription);
-    assert.ok(idle.nextDueMs! >= before + 1_500 - CLOCK_SLACK_MS && idle.nextDueMs! <= after + 1_500 + CLOCK_SLACK_MS);
+    assert.ok(idle.nextDueMs! >= before + 1_600 - CLOCK_SLACK_MS && idle.nextDueMs! <= after + 1_600 + CLOCK_SLACK_MS);
     await sleep(450);
     assert.equal((await receive(subscription)).deliveries, [], 'not redelivered when the old lease would have run out');
     const [again] = await receiveEventually(subscription);
-    assert.ok(Date.now() >= before + 1_500 - CLOCK_SLACK_MS);
+    assert.ok(Date.now() >= before + 1_600 - CLOCK_SLACK_MS);
     assert.is(again!.attempt, 2);
+    assert.is(again!.reason, 'lease-expired');
   });
 
   settle('extendLease can also shorten a lease', async () => {
@@ -785,9 +805,9 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const { topic, subscription } = await topicWithSubscription();
     await store.publish(topic, [message('m1'), message('m2')]);
     const [m1, m2] = (await receive(subscription)).deliveries;
-    await store.nack(subscription, [receiptOf(m2!)], 0);
+    await store.nack(subscription, [receiptOf(m2!)], 0, '');
     await sleep(20);
-    await store.nack(subscription, [receiptOf(m1!)], 0);
+    await store.nack(subscription, [receiptOf(m1!)], 0, '');
     await store.publish(topic, [message('m3')]);
     const first = await receive(subscription, { maxMessages: 1 });
     assert.equal(texts(first.deliveries), ['m2']);
@@ -801,28 +821,29 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     const { topic, subscription } = await topicWithSubscription();
     await store.publish(topic, [bytes(80, 'a')]);
     const [a] = (await receive(subscription)).deliveries;
-    await store.nack(subscription, [receiptOf(a!)], 0);
+    await store.nack(subscription, [receiptOf(a!)], 0, '');
     await store.publish(topic, [bytes(10, 'b')]);
     assert.equal((await receive(subscription, { maxBytes: 50, allowOneOversized: false })).deliveries, []);
     assert.equal(initials((await receive(subscription, { maxBytes: 100, allowOneOversized: false })).deliveries), ['a', 'b']);
   });
 
-  flow('nextDueMs is the earliest due time in flight in this subscription, and null when nothing is', async () => {
-    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 10_000 });
+  flow('nextDueMs is the earliest due time (lease end + backoff) in flight in this subscription, and null when nothing is', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 10_000, minBackoffMs: 100 });
     const other = await createSubscription(topic, { ackDeadlineMs: 1_000 });
     assert.is((await receive(subscription)).nextDueMs, null);
     await store.publish(topic, [message('a'), message('b')]);
     const first = await receive(subscription, { maxMessages: 1 });
-    assert.is(first.nextDueMs, first.deliveries[0]!.leaseDeadlineMs);
+    const firstDue = first.deliveries[0]!.leaseDeadlineMs + 100;
+    assert.is(first.nextDueMs, firstDue);
     await sleep(20);
     const second = await receive(subscription, { maxMessages: 1 });
     assert.ok(second.deliveries[0]!.leaseDeadlineMs > first.deliveries[0]!.leaseDeadlineMs);
-    assert.is(second.nextDueMs, first.deliveries[0]!.leaseDeadlineMs, 'the earlier of the two');
+    assert.is(second.nextDueMs, firstDue, 'the earlier of the two');
     // Another subscription's shorter leases are not this one's.
     await receive(other);
-    assert.is((await receive(subscription)).nextDueMs, first.deliveries[0]!.leaseDeadlineMs);
+    assert.is((await receive(subscription)).nextDueMs, firstDue);
     await store.ack(subscription, [receiptOf(first.deliveries[0]!)]);
-    assert.is((await receive(subscription)).nextDueMs, second.deliveries[0]!.leaseDeadlineMs);
+    assert.is((await receive(subscription)).nextDueMs, second.deliveries[0]!.leaseDeadlineMs + 100);
     await store.ack(subscription, [receiptOf(second.deliveries[0]!)]);
     assert.is((await receive(subscription)).nextDueMs, null);
   });
@@ -868,16 +889,14 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
   lifecycle('after close every method throws unavailable, and close again is fine', async () => {
     const own = await makeStore();
     try {
-      const topic = (await own.store.createTopic({ name: uniqueName(), dedupWindowMs: 1_000 })).name;
+      const topic = (await own.store.createTopic(topicSettings(uniqueName(), { dedupWindowMs: 1_000 }))).name;
       const subscription = (
         await own.store.createSubscription({
           name: uniqueName(),
           topic,
           ackDeadlineMs: 1_000,
           startPosition: 'earliest',
-          minBackoffMs: 100,
-          maxBackoffMs: 1_000,
-          maxDeliveryAttempts: 0,
+          ...SUBSCRIPTION_DEFAULTS,
         })
       ).name;
       await own.store.close();
@@ -886,7 +905,7 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
       const page = { after: '', limit: 10 };
       const receipts = [{ messageId: '1-0', attempt: 1 }];
       const calls: [string, () => Promise<unknown>][] = [
-        ['createTopic', () => s.createTopic({ name: uniqueName(), dedupWindowMs: 1_000 })],
+        ['createTopic', () => s.createTopic(topicSettings(uniqueName(), { dedupWindowMs: 1_000 }))],
         ['getTopic', () => s.getTopic(topic)],
         ['listTopics', () => s.listTopics(page)],
         ['deleteTopic', () => s.deleteTopic(topic)],
@@ -897,8 +916,15 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
         ['publish', () => s.publish(topic, [message('x')])],
         ['receive', () => s.receive(subscription, { consumer: 'c', maxMessages: 1, maxBytes: 100, allowOneOversized: true })],
         ['ack', () => s.ack(subscription, receipts)],
-        ['nack', () => s.nack(subscription, receipts, 0)],
+        ['nack', () => s.nack(subscription, receipts, 0, '')],
+        ['release', () => s.release(subscription, receipts)],
         ['extendLease', () => s.extendLease(subscription, receipts, 1_000)],
+        ['reject', () => s.reject(subscription, receipts, '')],
+        ['seek', () => s.seek(subscription, { timeMs: 0 })],
+        ['stats', () => s.stats(subscription)],
+        ['inspect', () => s.inspect(topic, '1-0')],
+        ['redrive', () => s.redrive(topic, undefined)],
+        ['trim', () => s.trim(topic)],
         ['watch', async () => s.watch(topic, () => {})],
       ];
       for (const [method, call] of calls) await rejectsWith('unavailable', call, method);
@@ -917,19 +943,15 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
   // ---------------------------------------------------------------- helpers needing the closure
 
   async function createSubscriptionNamed(name: string, topic: string, target: MessageStore = store): Promise<SubscriptionConfig> {
-    return target.createSubscription({
-      name,
-      topic,
-      ackDeadlineMs: 10_000,
-      startPosition: 'earliest',
-      minBackoffMs: 100,
-      maxBackoffMs: 1_000,
-      maxDeliveryAttempts: 0,
-    });
+    return target.createSubscription({ name, topic, ackDeadlineMs: 10_000, startPosition: 'earliest', ...SUBSCRIPTION_DEFAULTS });
   }
 }
 
 // ------------------------------------------------------------------ pure helpers
+
+function topicSettings(name: string, options: Partial<Omit<TopicConfig, 'createTimeMs'>> = {}): Omit<TopicConfig, 'createTimeMs'> {
+  return { ...TOPIC_DEFAULTS, ...options, name };
+}
 
 function message(data: string | Buffer, fields: Partial<Omit<OutgoingMessage, 'data'>> = {}): OutgoingMessage {
   return {

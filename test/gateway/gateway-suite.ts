@@ -1,21 +1,17 @@
 // One suite of publish/subscribe behaviour through real gRPC over loopback, run against a gateway on
 // each store (pubsub-memory.test.ts, pubsub-redis.test.ts).
-import { status, type ServiceError } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { MessageStore } from '../../adapters/store.ts';
-import { loadConfig } from '../../gateway/config.ts';
-import { createLogger } from '../../gateway/log.ts';
-import { serve, type RunningGateway } from '../../gateway/server.ts';
-import { connect, sleep, TestSubscriber, uniqueName, type Client } from '../helpers/client.ts';
+import { publish, sleep, statusOf, TestSubscriber, topicWithSubscriptions, uniqueName, type Client } from '../helpers/client.ts';
+import { startInProcess, type InProcessGateway, type StoreFixture } from '../helpers/in-process.ts';
 
 interface Context {
-  gateway: RunningGateway;
+  running: InProcessGateway;
   client: Client;
-  cleanup: () => Promise<void>;
 }
 
-export function defineGatewaySuite(name: string, makeStore: () => Promise<{ store: MessageStore; cleanup(): Promise<void> }>) {
+export function defineGatewaySuite(name: string, makeStore: () => Promise<StoreFixture>) {
   const test = suite<Context>(`gateway on ${name}`);
   const subscribers: TestSubscriber[] = [];
   const open = (client: Client, subscription: string, flow?: { maxOutstandingMessages?: number; maxOutstandingBytes?: number }) => {
@@ -25,51 +21,20 @@ export function defineGatewaySuite(name: string, makeStore: () => Promise<{ stor
   };
 
   test.before(async (context) => {
-    const { store, cleanup } = await makeStore();
-    const config = loadConfig({ RELAY_LISTEN: '127.0.0.1:0', RELAY_POLL_INTERVAL_MS: '100', RELAY_DRAIN_TIMEOUT_MS: '2000' });
-    context.gateway = await serve(config, store, createLogger('silent'));
-    context.client = connect(`127.0.0.1:${context.gateway.port}`);
-    context.cleanup = cleanup;
+    context.running = await startInProcess(await makeStore());
+    context.client = context.running.client;
   });
 
   test.after.each(() => {
     for (const subscriber of subscribers.splice(0)) subscriber.cancel();
   });
 
-  test.after(async ({ gateway, client, cleanup }) => {
-    client.close();
-    await gateway.close();
-    await cleanup();
+  test.after(async ({ running }) => {
+    await running.stop();
   });
-
-  async function topicWithSubscriptions(client: Client, subscriptions: Record<string, unknown>[] = [{}]) {
-    const topic = uniqueName('topic');
-    await client.call(client.admin, 'CreateTopic', { topic: { name: topic } });
-    const names: string[] = [];
-    for (const settings of subscriptions) {
-      const subscription = uniqueName('sub');
-      await client.call(client.admin, 'CreateSubscription', {
-        subscription: { name: subscription, topic, startPosition: 'START_POSITION_EARLIEST', ...settings },
-      });
-      names.push(subscription);
-    }
-    return { topic, subscriptions: names };
-  }
-
-  const publish = (client: Client, topic: string, messages: object[]) =>
-    client.call<{ results: { messageId: string; duplicate: boolean }[] }>(client.publisher, 'Publish', { topic, messages });
 
   const payloads = (count: number, size = 16) =>
     Array.from({ length: count }, (_, i) => ({ data: Buffer.alloc(size, i % 256), attributes: { index: String(i) } }));
-
-  const code = async (promise: Promise<unknown>) => {
-    try {
-      await promise;
-    } catch (error) {
-      return (error as ServiceError).code;
-    }
-    return status.OK;
-  };
 
   test('publish, subscribe and ack: deliveries carry id, payload, attributes, times, attempt and receipt', async ({ client }) => {
     const { topic, subscriptions } = await topicWithSubscriptions(client);
@@ -183,8 +148,8 @@ export function defineGatewaySuite(name: string, makeStore: () => Promise<{ stor
         [first.results[0]!.messageId, true],
       ],
     );
-    assert.is(await code(publish(client, topic, [{ ...message, data: Buffer.from('other') }])), status.ALREADY_EXISTS);
-    assert.is(await code(publish(client, topic, [{ ...message, attributes: { a: 'c' } }])), status.ALREADY_EXISTS);
+    assert.is(await statusOf(publish(client, topic, [{ ...message, data: Buffer.from('other') }])), status.ALREADY_EXISTS);
+    assert.is(await statusOf(publish(client, topic, [{ ...message, attributes: { a: 'c' } }])), status.ALREADY_EXISTS);
     const subscriber = open(client, subscriptions[0]!);
     await subscriber.take(1);
     await sleep(200);
@@ -195,7 +160,7 @@ export function defineGatewaySuite(name: string, makeStore: () => Promise<{ stor
     const { topic, subscriptions } = await topicWithSubscriptions(client);
     await publish(client, topic, [{ data: Buffer.from('x'), idempotencyKey: 'k' }]);
     const batch = [{ data: Buffer.from('a') }, { data: Buffer.from('b') }, { data: Buffer.from('y'), idempotencyKey: 'k' }];
-    assert.is(await code(publish(client, topic, batch)), status.ALREADY_EXISTS);
+    assert.is(await statusOf(publish(client, topic, batch)), status.ALREADY_EXISTS);
     const subscriber = open(client, subscriptions[0]!);
     await subscriber.take(1);
     await sleep(200);
@@ -330,10 +295,10 @@ export function defineGatewaySuite(name: string, makeStore: () => Promise<{ stor
       pageToken: page.nextPageToken,
     });
     assert.equal(rest.subscriptions.map((s) => s.name), [[...subscriptions].sort()[1]]);
-    assert.is(await code(client.call(client.admin, 'DeleteTopic', { name: topic })), status.FAILED_PRECONDITION);
+    assert.is(await statusOf(client.call(client.admin, 'DeleteTopic', { name: topic })), status.FAILED_PRECONDITION);
     for (const name of subscriptions) await client.call(client.admin, 'DeleteSubscription', { name });
     await client.call(client.admin, 'DeleteTopic', { name: topic });
-    assert.is(await code(client.call(client.admin, 'GetTopic', { name: topic })), status.NOT_FOUND);
+    assert.is(await statusOf(client.call(client.admin, 'GetTopic', { name: topic })), status.NOT_FOUND);
   });
 
   return test;

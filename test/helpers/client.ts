@@ -50,10 +50,19 @@ export class TestSubscriber {
   private readonly call: ClientDuplexStream<SubscribeRequest, SubscribeResponse__Output>;
   private waiters: (() => void)[] = [];
 
-  constructor(client: Client, subscription: string, flowControl?: { maxOutstandingMessages?: number; maxOutstandingBytes?: number }) {
+  /** Called with each response's deliveries as they arrive. */
+  onDeliveries: ((deliveries: Delivery__Output[]) => void) | undefined;
+
+  constructor(
+    client: Client,
+    subscription: string,
+    flowControl?: { maxOutstandingMessages?: number; maxOutstandingBytes?: number },
+    firstRequest: Partial<SubscribeRequest> = {},
+  ) {
     this.call = client.subscriber.Subscribe();
     this.call.on('data', (response: SubscribeResponse__Output) => {
       this.deliveries.push(...response.deliveries);
+      if (response.deliveries.length) this.onDeliveries?.(response.deliveries);
       this.invalidReceipts.push(...response.invalidReceipts);
       this.notify();
     });
@@ -65,7 +74,7 @@ export class TestSubscriber {
       this.ended = true;
       this.notify();
     });
-    this.call.write({ subscription, flowControl });
+    this.call.write({ ...firstRequest, subscription, flowControl });
   }
 
   send(request: SubscribeRequest): void {
@@ -117,3 +126,32 @@ export class TestSubscriber {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Creates a topic and one subscription per settings object (start position earliest unless set). */
+export async function topicWithSubscriptions(client: Client, subscriptions: Record<string, unknown>[] = [{}], topicSettings: Record<string, unknown> = {}) {
+  const topic = uniqueName('topic');
+  await client.call(client.admin, 'CreateTopic', { topic: { name: topic, ...topicSettings } });
+  const names: string[] = [];
+  for (const settings of subscriptions) {
+    const subscription = uniqueName('sub');
+    await client.call(client.admin, 'CreateSubscription', {
+      subscription: { name: subscription, topic, startPosition: 'START_POSITION_EARLIEST', ...settings },
+    });
+    names.push(subscription);
+  }
+  return { topic, subscriptions: names };
+}
+
+export function publish(client: Client, topic: string, messages: object[], metadata?: Metadata) {
+  return client.call<{ results: { messageId: string; duplicate: boolean }[] }>(client.publisher, 'Publish', { topic, messages }, metadata);
+}
+
+/** The gRPC status a call ends with (OK when it succeeds). */
+export async function statusOf(call: Promise<unknown>): Promise<number> {
+  try {
+    await call;
+  } catch (error) {
+    return (error as ServiceError).code;
+  }
+  return 0;
+}
