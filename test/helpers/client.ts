@@ -7,6 +7,7 @@ import type { PublisherServiceClient } from '../../generated/ts/relay/v1/Publish
 import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';
 import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
 import type { SubscriberServiceClient } from '../../generated/ts/relay/v1/SubscriberService.ts';
+import type { TransactionServiceClient } from '../../generated/ts/relay/v1/TransactionService.ts';
 
 /** Raw generated clients of every service, on one channel, with promise-returning unary calls. */
 export function connect(address: string) {
@@ -17,10 +18,12 @@ export function connect(address: string) {
   const shared = { ...options, channelOverride };
   const subscriber = new relay.SubscriberService!(address, credentials.createInsecure(), shared) as unknown as SubscriberServiceClient;
   const admin = new relay.AdminService!(address, credentials.createInsecure(), shared) as unknown as AdminServiceClient;
+  const transactions = new relay.TransactionService!(address, credentials.createInsecure(), shared) as unknown as TransactionServiceClient;
   return {
     publisher,
     subscriber,
     admin,
+    transactions,
     /** Calls a unary method and resolves with its response (rejects with the ServiceError). */
     call<R>(client: object, method: string, request: object, metadata = new Metadata()): Promise<R> {
       return new Promise((resolve, reject) => {
@@ -107,8 +110,11 @@ export class TestSubscriber {
     return this.deliveries.slice(0, n);
   }
 
+  cancelled = false;
+
   /** Cancels the stream (as a client that goes away). */
   cancel(): void {
+    this.cancelled = true;
     this.call.cancel();
   }
 
