@@ -4,7 +4,10 @@
 import { contentHash } from '../content-hash.ts';
 import {
   StoreError,
+  type DeadLetterInfo,
   type Delivery,
+  type DeliveryReason,
+  type MessageState,
   type MessageStore,
   type OutgoingMessage,
   type Page,
@@ -12,9 +15,11 @@ import {
   type Receipt,
   type ReceiveRequest,
   type ReceiveResult,
+  type SeekTarget,
   type Settlement,
   type StoredMessage,
   type SubscriptionConfig,
+  type SubscriptionStats,
   type TopicConfig,
 } from '../store.ts';
 
@@ -26,33 +31,65 @@ interface IdempotencyRecord {
 
 interface TopicState {
   readonly config: TopicConfig;
-  /** Publish order; the index is what subscription cursors point at. */
+  /** Id order (= publish order). trim removes from the front, redrive deletes anywhere, as XDEL does. */
   readonly log: StoredMessage[];
   readonly byId: Map<string, StoredMessage>;
   /** Insertion order is expiry order (one window per topic), so pruning stops at the first live key. */
   readonly keys: Map<string, IdempotencyRecord>;
+  /** The last id handed out, as a stream's last-generated-id: never goes back, even after trims. */
   lastMs: number;
   lastSeq: number;
 }
 
+/** `<ms>-<seq>` as numbers, ordered as Redis orders stream ids. */
+type IdKey = readonly [ms: number, seq: number];
+
+/** Why a message that falls due is redelivered (its first delivery's reason is worked out apart). */
+type RedeliveryReason = Extract<DeliveryReason, 'nack' | 'lease-expired' | 'consumer-lost'>;
+
 /** One message in flight, as a Redis pending-entries-list entry plus its due time. */
 interface InFlight {
+  /**
+   * Delivery attempts so far. 0 for a message whose ordering key was just freed: it is due, but has
+   * not been delivered yet, so it is still backlog (pending), not in flight, for stats and inspect.
+   */
   attempt: number;
-  /** The lease deadline, or when a nack's delay is over. */
+  /** When it falls due: lease end + backoff, the end of a nack delay, or now (released, unparked). */
   dueMs: number;
   consumer: string;
+  /** The reason of its next delivery, once attempt >= 1. */
+  reason: RedeliveryReason;
+  /** The last nack reason; '' when none. */
+  lastError: string;
+}
+
+interface DeadLetterRecord {
+  readonly reason: string;
+  readonly attempts: number;
 }
 
 interface SubscriptionState {
   readonly config: SubscriptionConfig;
-  /** Index into the topic's log of the next message never delivered. */
-  cursor: number;
+  /** The next message never delivered is the first whose id is at or after this one. */
+  cursor: IdKey;
   readonly inFlight: Map<string, InFlight>;
+  /** With ordering on: per ordering key, the messages waiting behind its holder, in publish order. */
+  readonly parked: Map<string, string[]>;
+  /** With ordering on: per ordering key, the message that holds it (in flight or just freed to fall due). */
+  readonly holders: Map<string, string>;
+  /** Ids of retained messages delivered at least once here: a delivery after a seek is 'seek' for them. */
+  readonly delivered: Set<string>;
+  /** Retained messages dead-lettered here, for inspect. */
+  readonly deadLetters: Map<string, DeadLetterRecord>;
+  deadLettered: number;
 }
 
 interface Watcher {
   readonly listener: () => void;
 }
+
+/** A message's stored fields other than its id and publish time. */
+type MessageBody = Omit<StoredMessage, 'id' | 'publishTimeMs'>;
 
 export class MemoryMessageStore implements MessageStore {
   readonly kind = 'memory';
@@ -69,6 +106,8 @@ export class MemoryMessageStore implements MessageStore {
     const config: TopicConfig = Object.freeze({
       name: topic.name,
       dedupWindowMs: topic.dedupWindowMs,
+      retentionMs: topic.retentionMs,
+      retentionMessages: topic.retentionMessages,
       createTimeMs: Date.now(),
     });
     this.topics.set(config.name, { config, log: [], byId: new Map(), keys: new Map(), lastMs: -1, lastSeq: -1 });
@@ -93,13 +132,17 @@ export class MemoryMessageStore implements MessageStore {
         throw new StoreError('failed-precondition', `topic '${name}' still has subscriptions (e.g. '${subscription.config.name}')`);
       }
     }
-    // Messages and idempotency keys live in the topic's state and go with it.
+    // Messages and idempotency keys live in the topic's state and go with it. Subscriptions naming it as
+    // their dead-letter topic keep the name: their dead letters are dropped (and counted) while it is gone.
     this.topics.delete(name);
   }
 
   async createSubscription(subscription: Omit<SubscriptionConfig, 'createTimeMs'>): Promise<SubscriptionConfig> {
     this.ensureOpen();
     const topic = this.topic(subscription.topic);
+    if (subscription.deadLetterTopic !== '' && !this.topics.has(subscription.deadLetterTopic)) {
+      throw new StoreError('not-found', `dead-letter topic '${subscription.deadLetterTopic}' not found`);
+    }
     if (this.subscriptions.has(subscription.name)) {
       throw new StoreError('already-exists', `subscription '${subscription.name}' already exists`);
     }
@@ -111,10 +154,20 @@ export class MemoryMessageStore implements MessageStore {
       minBackoffMs: subscription.minBackoffMs,
       maxBackoffMs: subscription.maxBackoffMs,
       maxDeliveryAttempts: subscription.maxDeliveryAttempts,
+      deadLetterTopic: subscription.deadLetterTopic,
+      ordering: subscription.ordering,
       createTimeMs: Date.now(),
     });
-    const cursor = config.startPosition === 'latest' ? topic.log.length : 0;
-    this.subscriptions.set(config.name, { config, cursor, inFlight: new Map() });
+    this.subscriptions.set(config.name, {
+      config,
+      cursor: config.startPosition === 'latest' ? endOf(topic) : [0, 0],
+      inFlight: new Map(),
+      parked: new Map(),
+      holders: new Map(),
+      delivered: new Set(),
+      deadLetters: new Map(),
+      deadLettered: 0,
+    });
     return config;
   }
 
@@ -135,6 +188,7 @@ export class MemoryMessageStore implements MessageStore {
   async deleteSubscription(name: string): Promise<void> {
     this.ensureOpen();
     this.subscription(name);
+    // Its cursor, deliveries, parked messages, key holders and dead-letter records all go with it.
     this.subscriptions.delete(name);
   }
 
@@ -171,15 +225,13 @@ export class MemoryMessageStore implements MessageStore {
       lastMs = ms;
       const id = `${ms}-${lastSeq}`;
       staged.push(
-        Object.freeze({
-          id,
-          // A copy, so a caller reusing its buffer cannot change what is stored.
-          data: Buffer.from(message.data),
-          attributes: Object.freeze({ ...message.attributes }),
+        storedMessage(id, ms, {
+          data: message.data,
+          attributes: message.attributes,
           orderingKey: message.orderingKey,
-          publishTimeMs: ms,
           traceparent: message.traceparent,
           tracestate: message.tracestate,
+          originalId: '',
         }),
       );
       if (key !== '') stagedKeys.set(key, { messageId: id, hash, expiresMs: now + topic.config.dedupWindowMs });
@@ -205,10 +257,21 @@ export class MemoryMessageStore implements MessageStore {
     this.ensureOpen();
     const subscription = this.subscription(subscriptionName);
     const topic = this.topic(subscription.config.topic);
+    const { config } = subscription;
     const now = Date.now();
-    const leaseDeadlineMs = now + subscription.config.ackDeadlineMs;
+    const leaseDeadlineMs = now + config.ackDeadlineMs;
     const deliveries: Delivery[] = [];
     let bytes = 0;
+
+    // The delivery after the last allowed attempt does not happen: those messages are dead-lettered
+    // first (whatever the budget), which may free ordering keys whose next message is then due now.
+    if (config.maxDeliveryAttempts > 0) {
+      for (const [id, entry] of dueEntries(subscription, now)) {
+        if (entry.attempt >= config.maxDeliveryAttempts) {
+          this.deadLetter(subscription, topic, id, entry.attempt, 'max-delivery-attempts', now);
+        }
+      }
+    }
 
     // Stops at the first candidate that does not fit, so order is kept rather than skipping ahead.
     const fits = (message: StoredMessage): boolean => {
@@ -222,13 +285,10 @@ export class MemoryMessageStore implements MessageStore {
     };
 
     let full = false;
-    const due = [...subscription.inFlight]
-      .filter(([, entry]) => entry.dueMs <= now)
-      .sort(([idA, a], [idB, b]) => a.dueMs - b.dueMs || compareIds(idA, idB));
-    for (const [id, entry] of due) {
+    for (const [id, entry] of dueEntries(subscription, now)) {
       const message = topic.byId.get(id);
       if (message === undefined) {
-        // Cannot happen while topics with subscriptions cannot be deleted; never hand out a ghost.
+        // Deletes remove their in-flight entries; never hand out a ghost all the same.
         subscription.inFlight.delete(id);
         continue;
       }
@@ -236,18 +296,40 @@ export class MemoryMessageStore implements MessageStore {
         full = true;
         break;
       }
+      const reason = entry.attempt === 0 ? firstReason(subscription, message) : entry.reason;
       entry.attempt += 1;
-      entry.dueMs = leaseDeadlineMs;
+      entry.dueMs = leaseDeadlineMs + backoff(config, entry.attempt);
       entry.consumer = request.consumer;
-      deliveries.push(deliveryOf(message, entry.attempt, leaseDeadlineMs));
+      entry.reason = 'lease-expired';
+      subscription.delivered.add(id);
+      deliveries.push(deliveryOf(message, entry.attempt, reason, leaseDeadlineMs));
     }
 
-    while (!full && subscription.cursor < topic.log.length) {
-      const message = topic.log[subscription.cursor]!;
+    let index = full ? topic.log.length : firstIndexAtOrAfter(topic.log, subscription.cursor);
+    for (; index < topic.log.length; index++) {
+      const message = topic.log[index]!;
+      const key = config.ordering ? message.orderingKey : '';
+      if (key !== '' && subscription.holders.has(key)) {
+        // Parked behind the key's holder: not delivered, no attempt, no room taken.
+        const queue = subscription.parked.get(key);
+        if (queue === undefined) subscription.parked.set(key, [message.id]);
+        else queue.push(message.id);
+        subscription.cursor = successorOf(message.id);
+        continue;
+      }
       if (!fits(message)) break;
-      subscription.cursor += 1;
-      subscription.inFlight.set(message.id, { attempt: 1, dueMs: leaseDeadlineMs, consumer: request.consumer });
-      deliveries.push(deliveryOf(message, 1, leaseDeadlineMs));
+      subscription.cursor = successorOf(message.id);
+      if (key !== '') subscription.holders.set(key, message.id);
+      subscription.inFlight.set(message.id, {
+        attempt: 1,
+        dueMs: leaseDeadlineMs + backoff(config, 1),
+        consumer: request.consumer,
+        reason: 'lease-expired',
+        lastError: '',
+      });
+      const reason = firstReason(subscription, message);
+      subscription.delivered.add(message.id);
+      deliveries.push(deliveryOf(message, 1, reason, leaseDeadlineMs));
     }
 
     let nextDueMs: number | null = null;
@@ -260,27 +342,53 @@ export class MemoryMessageStore implements MessageStore {
   async ack(subscriptionName: string, receipts: readonly Receipt[]): Promise<Settlement[]> {
     this.ensureOpen();
     const subscription = this.subscription(subscriptionName);
+    const topic = this.topic(subscription.config.topic);
+    const now = Date.now();
     return receipts.map((receipt) =>
       settle(subscription, receipt, () => {
         subscription.inFlight.delete(receipt.messageId);
+        this.freeKey(subscription, topic, receipt.messageId, now);
       }),
     );
   }
 
-  async nack(subscriptionName: string, receipts: readonly Receipt[], delayMs: number | undefined): Promise<Settlement[]> {
+  async nack(
+    subscriptionName: string,
+    receipts: readonly Receipt[],
+    delayMs: number | undefined,
+    reason: string,
+  ): Promise<Settlement[]> {
     this.ensureOpen();
     const subscription = this.subscription(subscriptionName);
-    const { minBackoffMs, maxBackoffMs } = subscription.config;
     const now = Date.now();
     let dueNow = false;
     const results = receipts.map((receipt) =>
       settle(subscription, receipt, (entry) => {
-        const delay = delayMs ?? Math.min(maxBackoffMs, minBackoffMs * 2 ** (entry.attempt - 1));
+        const delay = delayMs ?? backoff(subscription.config, entry.attempt);
         entry.dueMs = now + delay;
+        entry.reason = 'nack';
+        entry.lastError = reason;
         if (delay <= 0) dueNow = true;
       }),
     );
+    // Not promised by the interface for nack (release is the verb for "due at once"), but a harmless hint.
     if (dueNow) this.notify(subscription.config.topic);
+    return results;
+  }
+
+  async release(subscriptionName: string, receipts: readonly Receipt[]): Promise<Settlement[]> {
+    this.ensureOpen();
+    const subscription = this.subscription(subscriptionName);
+    const now = Date.now();
+    let released = false;
+    const results = receipts.map((receipt) =>
+      settle(subscription, receipt, (entry) => {
+        entry.dueMs = now;
+        entry.reason = 'consumer-lost';
+        released = true;
+      }),
+    );
+    if (released) this.notify(subscription.config.topic);
     return results;
   }
 
@@ -290,9 +398,149 @@ export class MemoryMessageStore implements MessageStore {
     const now = Date.now();
     return receipts.map((receipt) =>
       settle(subscription, receipt, (entry) => {
-        entry.dueMs = now + leaseMs;
+        entry.dueMs = now + leaseMs + backoff(subscription.config, entry.attempt);
+        // The consumer holds it under a lease again (also after a nack or release): if that lease runs out, that is why.
+        entry.reason = 'lease-expired';
       }),
     );
+  }
+
+  async reject(subscriptionName: string, receipts: readonly Receipt[], reason: string): Promise<Settlement[]> {
+    this.ensureOpen();
+    const subscription = this.subscription(subscriptionName);
+    const topic = this.topic(subscription.config.topic);
+    const now = Date.now();
+    return receipts.map((receipt) =>
+      settle(subscription, receipt, (entry) => {
+        this.deadLetter(subscription, topic, receipt.messageId, entry.attempt, reason || 'rejected', now);
+      }),
+    );
+  }
+
+  async seek(subscriptionName: string, target: SeekTarget): Promise<void> {
+    this.ensureOpen();
+    const subscription = this.subscription(subscriptionName);
+    const topic = this.topic(subscription.config.topic);
+    let bound: IdKey;
+    if ('messageId' in target) {
+      const parsed = parseId(target.messageId);
+      if (parsed === undefined) throw new StoreError('invalid-argument', `'${target.messageId}' is not a message id`);
+      bound = parsed;
+    } else {
+      bound = [target.timeMs, 0];
+    }
+    // The first retained message at or after the target; when there is none, the end of the topic, so
+    // that whatever is published next is delivered (even if its time or id sorts before the target).
+    const index = firstIndexAtOrAfter(topic.log, bound);
+    subscription.cursor = index < topic.log.length ? idKey(topic.log[index]!.id) : endOf(topic);
+    subscription.inFlight.clear();
+    subscription.parked.clear();
+    subscription.holders.clear();
+    for (const id of subscription.deadLetters.keys()) {
+      if (compareKeys(idKey(id), subscription.cursor) >= 0) subscription.deadLetters.delete(id);
+    }
+    this.notify(topic.config.name);
+  }
+
+  async stats(subscriptionName: string): Promise<SubscriptionStats> {
+    this.ensureOpen();
+    const subscription = this.subscription(subscriptionName);
+    const topic = this.topic(subscription.config.topic);
+    const index = firstIndexAtOrAfter(topic.log, subscription.cursor);
+    let backlog = topic.log.length - index;
+    let inFlight = 0;
+    let oldestUnsettledMs = index < topic.log.length ? topic.log[index]!.publishTimeMs : null;
+    const consider = (id: string) => {
+      const message = topic.byId.get(id);
+      if (message !== undefined && (oldestUnsettledMs === null || message.publishTimeMs < oldestUnsettledMs)) {
+        oldestUnsettledMs = message.publishTimeMs;
+      }
+    };
+    for (const queue of subscription.parked.values()) {
+      backlog += queue.length;
+      if (queue.length > 0) consider(queue[0]!);
+    }
+    for (const [id, entry] of subscription.inFlight) {
+      // A message freed from its ordering key but not delivered yet is still backlog.
+      if (entry.attempt === 0) backlog += 1;
+      else inFlight += 1;
+      consider(id);
+    }
+    return { backlog, inFlight, oldestUnsettledMs, deadLettered: subscription.deadLettered };
+  }
+
+  async inspect(topicName: string, messageId: string): Promise<{ message: StoredMessage; states: MessageState[] }> {
+    this.ensureOpen();
+    const topic = this.topic(topicName);
+    const message = topic.byId.get(messageId);
+    if (message === undefined) throw new StoreError('not-found', `message '${messageId}' not found in topic '${topicName}'`);
+    const states = [...this.subscriptions.values()]
+      .filter((subscription) => subscription.config.topic === topicName)
+      .sort((a, b) => byName(a.config.name, b.config.name))
+      .map((subscription) => stateOf(subscription, message));
+    return { message: copyOf(message), states };
+  }
+
+  async redrive(deadLetterTopic: string, messageIds: readonly string[] | undefined): Promise<number> {
+    this.ensureOpen();
+    const topic = this.topic(deadLetterTopic);
+    const wanted = messageIds === undefined ? undefined : new Set(messageIds);
+    const now = Date.now();
+    const sources = new Set<string>();
+    let moved = 0;
+    for (const message of topic.log.filter((m) => m.deadLetter !== undefined && (wanted === undefined || wanted.has(m.id)))) {
+      const source = this.topics.get(message.deadLetter!.sourceTopic);
+      // Its source topic is gone: the dead letter stays where it is.
+      if (source === undefined) continue;
+      // No deadLetter info and an originalId: that is what marks a redriven message (first delivery 'redrive').
+      this.append(source, {
+        data: message.data,
+        attributes: message.attributes,
+        orderingKey: message.orderingKey,
+        traceparent: message.traceparent,
+        tracestate: message.tracestate,
+        originalId: message.originalId,
+      }, now);
+      this.remove(topic, message, now);
+      sources.add(source.config.name);
+      moved += 1;
+    }
+    for (const source of sources) this.notify(source);
+    return moved;
+  }
+
+  async trim(topicName: string): Promise<number> {
+    this.ensureOpen();
+    const topic = this.topic(topicName);
+    const { log } = topic;
+    const now = Date.now();
+    const { retentionMs, retentionMessages } = topic.config;
+    let cut = 0;
+    while (cut < log.length && log[cut]!.publishTimeMs < now - retentionMs) cut += 1;
+    if (retentionMessages > 0) cut = Math.max(cut, log.length - retentionMessages);
+
+    // Never past a message that some subscription has not settled: in flight, parked or undelivered.
+    const subscriptions = this.subscriptionsOf(topicName);
+    const unsettled = new Set<string>();
+    for (const subscription of subscriptions) {
+      for (const id of subscription.inFlight.keys()) unsettled.add(id);
+      for (const queue of subscription.parked.values()) for (const id of queue) unsettled.add(id);
+    }
+    let removed = 0;
+    while (removed < cut) {
+      const message = log[removed]!;
+      const key = idKey(message.id);
+      if (unsettled.has(message.id) || subscriptions.some((s) => compareKeys(key, s.cursor) >= 0)) break;
+      removed += 1;
+    }
+    for (const message of log.splice(0, removed)) {
+      topic.byId.delete(message.id);
+      for (const subscription of subscriptions) {
+        subscription.delivered.delete(message.id);
+        subscription.deadLetters.delete(message.id);
+      }
+    }
+    return removed;
   }
 
   watch(topic: string, listener: () => void): () => void {
@@ -312,6 +560,98 @@ export class MemoryMessageStore implements MessageStore {
   async close(): Promise<void> {
     this.closed = true;
     this.watchers.clear();
+  }
+
+  /**
+   * Settles a message of the subscription as dead: counted, remembered for inspect, appended to the
+   * dead-letter topic when there is one (dropped otherwise), and its ordering key freed.
+   */
+  private deadLetter(
+    subscription: SubscriptionState,
+    topic: TopicState,
+    id: string,
+    attempts: number,
+    reason: string,
+    now: number,
+  ): void {
+    subscription.inFlight.delete(id);
+    subscription.deadLettered += 1;
+    subscription.deadLetters.set(id, { reason, attempts });
+    const message = topic.byId.get(id);
+    if (message === undefined) return;
+    const { deadLetterTopic } = subscription.config;
+    const target = deadLetterTopic === '' ? undefined : this.topics.get(deadLetterTopic);
+    if (target !== undefined) {
+      const deadLetter: DeadLetterInfo = Object.freeze({
+        sourceTopic: topic.config.name,
+        subscription: subscription.config.name,
+        reason,
+        attempts,
+      });
+      this.append(target, {
+        data: message.data,
+        attributes: message.attributes,
+        orderingKey: message.orderingKey,
+        traceparent: message.traceparent,
+        tracestate: message.tracestate,
+        originalId: message.id,
+        deadLetter,
+      }, now);
+      this.notify(deadLetterTopic);
+    }
+    this.freeKey(subscription, topic, id, now);
+  }
+
+  /**
+   * After the holder of an ordering key was settled (ack, reject, dead-lettering, deletion): the key's
+   * next parked message falls due at once, or the key is free when none waits. Wakes the watchers.
+   */
+  private freeKey(subscription: SubscriptionState, topic: TopicState, id: string, now: number): void {
+    if (!subscription.config.ordering) return;
+    const key = topic.byId.get(id)?.orderingKey ?? '';
+    if (key === '' || subscription.holders.get(key) !== id) return;
+    const queue = subscription.parked.get(key) ?? [];
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (!topic.byId.has(next)) continue;
+      if (queue.length === 0) subscription.parked.delete(key);
+      subscription.holders.set(key, next);
+      subscription.inFlight.set(next, { attempt: 0, dueMs: now, consumer: '', reason: 'lease-expired', lastError: '' });
+      this.notify(topic.config.name);
+      return;
+    }
+    subscription.parked.delete(key);
+    subscription.holders.delete(key);
+  }
+
+  /** Appends a message made by the store itself (a dead letter, a redriven message) with the next id. */
+  private append(topic: TopicState, body: MessageBody, now: number): StoredMessage {
+    const ms = Math.max(now, topic.lastMs);
+    topic.lastSeq = ms === topic.lastMs ? topic.lastSeq + 1 : 0;
+    topic.lastMs = ms;
+    const message = storedMessage(`${ms}-${topic.lastSeq}`, ms, body);
+    topic.log.push(message);
+    topic.byId.set(message.id, message);
+    return message;
+  }
+
+  /** Deletes one message from a topic, as XDEL: every subscription forgets it, and a key it held is freed. */
+  private remove(topic: TopicState, message: StoredMessage, now: number): void {
+    for (const subscription of this.subscriptionsOf(topic.config.name)) {
+      // Freed while the message is still there, so the key is known; its successor is due at once.
+      if (subscription.inFlight.delete(message.id)) this.freeKey(subscription, topic, message.id, now);
+      const queue = subscription.parked.get(message.orderingKey);
+      const at = queue?.indexOf(message.id) ?? -1;
+      if (at >= 0) queue!.splice(at, 1);
+      if (queue?.length === 0) subscription.parked.delete(message.orderingKey);
+      subscription.delivered.delete(message.id);
+      subscription.deadLetters.delete(message.id);
+    }
+    topic.log.splice(firstIndexAtOrAfter(topic.log, idKey(message.id)), 1);
+    topic.byId.delete(message.id);
+  }
+
+  private subscriptionsOf(topic: string): SubscriptionState[] {
+    return [...this.subscriptions.values()].filter((subscription) => subscription.config.topic === topic);
   }
 
   /** Calls the topic's watchers after the caller's stack unwinds, as a Redis notification would arrive. */
@@ -347,22 +687,75 @@ export class MemoryMessageStore implements MessageStore {
   }
 }
 
-/** Applies a settlement to the current attempt only; a message no longer in flight is already settled. */
+/**
+ * Applies a settlement to the current attempt only. A message not in flight (settled, or freed from its
+ * ordering key but not delivered yet) answers ok and changes nothing; another attempt, invalid-receipt.
+ */
 function settle(subscription: SubscriptionState, receipt: Receipt, apply: (entry: InFlight) => void): Settlement {
   const entry = subscription.inFlight.get(receipt.messageId);
-  if (entry === undefined) return 'ok';
+  if (entry === undefined || entry.attempt === 0) return 'ok';
   if (entry.attempt !== receipt.attempt) return 'invalid-receipt';
   apply(entry);
   return 'ok';
 }
 
-function deliveryOf(message: StoredMessage, attempt: number, leaseDeadlineMs: number): Delivery {
-  // A fresh data buffer per delivery: a consumer writing into it must not reach the stored message.
+/** In-flight entries due at `now`, earliest due first (id order among equals). */
+function dueEntries(subscription: SubscriptionState, now: number): [string, InFlight][] {
+  return [...subscription.inFlight]
+    .filter(([, entry]) => entry.dueMs <= now)
+    .sort(([idA, a], [idB, b]) => a.dueMs - b.dueMs || compareKeys(idKey(idA), idKey(idB)));
+}
+
+function backoff(config: SubscriptionConfig, attempt: number): number {
+  return Math.min(config.maxBackoffMs, config.minBackoffMs * 2 ** (attempt - 1));
+}
+
+/** The reason of a delivery as attempt 1: again after a seek, the first of a redriven message, or first. */
+function firstReason(subscription: SubscriptionState, message: StoredMessage): DeliveryReason {
+  if (subscription.delivered.has(message.id)) return 'seek';
+  if (message.originalId !== '' && message.deadLetter === undefined) return 'redrive';
+  return 'first';
+}
+
+function stateOf(subscription: SubscriptionState, message: StoredMessage): MessageState {
+  const name = subscription.config.name;
+  const deadLetter = subscription.deadLetters.get(message.id);
+  if (deadLetter !== undefined) {
+    return { subscription: name, state: 'dead-lettered', attempts: deadLetter.attempts, consumer: '', lastError: deadLetter.reason };
+  }
+  const entry = subscription.inFlight.get(message.id);
+  if (entry !== undefined && entry.attempt > 0) {
+    return { subscription: name, state: 'in-flight', attempts: entry.attempt, consumer: entry.consumer, lastError: entry.lastError };
+  }
+  const pending =
+    entry !== undefined ||
+    (subscription.parked.get(message.orderingKey)?.includes(message.id) ?? false) ||
+    compareKeys(idKey(message.id), subscription.cursor) >= 0;
+  return { subscription: name, state: pending ? 'pending' : 'acked', attempts: 0, consumer: '', lastError: '' };
+}
+
+function storedMessage(id: string, publishTimeMs: number, body: MessageBody): StoredMessage {
   return Object.freeze({
-    message: Object.freeze({ ...message, data: Buffer.from(message.data) }),
-    attempt,
-    leaseDeadlineMs,
+    id,
+    // A copy, so a caller reusing its buffer cannot change what is stored.
+    data: Buffer.from(body.data),
+    attributes: Object.freeze({ ...body.attributes }),
+    orderingKey: body.orderingKey,
+    publishTimeMs,
+    traceparent: body.traceparent,
+    tracestate: body.tracestate,
+    originalId: body.originalId,
+    ...(body.deadLetter === undefined ? {} : { deadLetter: body.deadLetter }),
   });
+}
+
+/** A fresh data buffer per hand-out: a consumer writing into it must not reach the stored message. */
+function copyOf(message: StoredMessage): StoredMessage {
+  return Object.freeze({ ...message, data: Buffer.from(message.data) });
+}
+
+function deliveryOf(message: StoredMessage, attempt: number, reason: DeliveryReason, leaseDeadlineMs: number): Delivery {
+  return Object.freeze({ message: copyOf(message), attempt, reason, leaseDeadlineMs });
 }
 
 function pruneKeys(topic: TopicState, now: number): void {
@@ -381,13 +774,49 @@ function liveKey(topic: TopicState, key: string, now: number): IdempotencyRecord
 function pageOf<T extends { readonly name: string }>(items: T[], page: Page): T[] {
   return items
     .filter((item) => item.name > page.after)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .sort((a, b) => byName(a.name, b.name))
     .slice(0, Math.max(0, page.limit));
 }
 
-/** Orders `<ms>-<seq>` ids numerically, as Redis does. */
-function compareIds(a: string, b: string): number {
-  const [msA, seqA] = a.split('-').map(Number) as [number, number];
-  const [msB, seqB] = b.split('-').map(Number) as [number, number];
-  return msA - msB || seqA - seqB;
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `<ms>-<seq>` or `<ms>` (sequence 0), as Redis reads ids; undefined for anything else. */
+function parseId(id: string): IdKey | undefined {
+  const match = /^(\d+)(?:-(\d+))?$/.exec(id);
+  return match === null ? undefined : [Number(match[1]), Number(match[2] ?? 0)];
+}
+
+/** The key of an id the store made itself. */
+function idKey(id: string): IdKey {
+  return parseId(id)!;
+}
+
+/** Orders ids numerically, as Redis does. */
+function compareKeys(a: IdKey, b: IdKey): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/** The smallest id after this one. */
+function successorOf(id: string): IdKey {
+  const [ms, seq] = idKey(id);
+  return [ms, seq + 1];
+}
+
+/** Just after the last id the topic handed out: where 'latest' and a seek past everything start. */
+function endOf(topic: TopicState): IdKey {
+  return [topic.lastMs, topic.lastSeq + 1];
+}
+
+/** The index of the first message whose id is at or after the key (the log's length when none). */
+function firstIndexAtOrAfter(log: readonly StoredMessage[], key: IdKey): number {
+  let low = 0;
+  let high = log.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (compareKeys(idKey(log[middle]!.id), key) < 0) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

@@ -123,6 +123,13 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     }
   }
 
+  /** Counts calls of a watch on the topic; stop() unwatches. */
+  function countCalls(topic: string): { calls(): number; stop(): void } {
+    let calls = 0;
+    const stop = store.watch(topic, () => calls++);
+    return { calls: () => calls, stop };
+  }
+
   // ---------------------------------------------------------------- topics
 
   const topics = newSuite('topics');
@@ -848,6 +855,643 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     assert.is((await receive(subscription)).nextDueMs, null);
   });
 
+  // ---------------------------------------------------------------- retries and release
+
+  const retries = newSuite('retries and release');
+
+  retries('a lease that runs out falls due at lease end + the backoff of its attempt, doubling up to maxBackoffMs', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 200, minBackoffMs: 100, maxBackoffMs: 150 });
+    await store.publish(topic, [message('slow')]);
+    const first = await receive(subscription);
+    const d1 = first.deliveries[0]!;
+    assert.is(first.nextDueMs, d1.leaseDeadlineMs + 100, 'lease end + backoff of attempt 1');
+    assert.equal((await receive(subscription)).deliveries, [], 'not before the lease runs out');
+    const [d2] = await receiveEventually(subscription);
+    assert.ok(Date.now() >= d1.leaseDeadlineMs + 100 - CLOCK_SLACK_MS, 'not before lease end + backoff');
+    assert.is(d2!.attempt, 2);
+    assert.is(d2!.reason, 'lease-expired');
+    assert.is((await receive(subscription)).nextDueMs, d2!.leaseDeadlineMs + 150, 'backoff of attempt 2, capped at maxBackoffMs');
+  });
+
+  retries('release makes the message due at once with reason consumer-lost, counts the attempt and wakes the watchers', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    await store.publish(topic, [message('a'), message('b')]);
+    const [a, b] = (await receive(subscription, { consumer: 'gateway-1' })).deliveries;
+    const watcher = countCalls(topic);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      const seen = watcher.calls();
+      assert.equal(await store.release(subscription, [receiptOf(a!), { messageId: b!.message.id, attempt: 7 }]), ['ok', 'invalid-receipt']);
+      const { deliveries } = await receive(subscription, { consumer: 'gateway-2' });
+      assert.equal(texts(deliveries), ['a'], 'b keeps its lease: its receipt named no current attempt');
+      assert.is(deliveries[0]!.attempt, 2);
+      assert.is(deliveries[0]!.reason, 'consumer-lost');
+      await waitFor(async () => watcher.calls() > seen, 'the watcher is called after release');
+    } finally {
+      watcher.stop();
+    }
+    assert.equal(await store.release(subscription, [receiptOf(a!)]), ['invalid-receipt'], 'the first attempt is superseded');
+    assert.equal(await store.ack(subscription, [receiptOf(b!)]), ['ok']);
+    assert.equal(await store.release(subscription, [receiptOf(b!)]), ['ok'], 'releasing a settled message is ok');
+    assert.equal((await receive(subscription)).deliveries, [], '... and does not bring it back');
+  });
+
+  // ---------------------------------------------------------------- dead letters
+
+  const deadLetters = newSuite('dead letters');
+
+  deadLetters('after maxDeliveryAttempts the message moves to the dead-letter topic once, with content, trace and lineage, and never comes back', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { maxDeliveryAttempts: 3, deadLetterTopic: dlq });
+    const sibling = await createSubscription(topic);
+    const dlqSubscription = await createSubscription(dlq);
+    const sent = message('poison', {
+      attributes: { kind: 'order', n: '7' },
+      orderingKey: 'customer-1',
+      traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      tracestate: 'vendor=opaque',
+    });
+    const messageId = (await store.publish(topic, [sent]))[0]!.messageId;
+    const watcher = countCalls(dlq);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        const [d] = await receiveEventually(subscription);
+        assert.is(d!.attempt, attempt);
+        assert.equal(await store.nack(subscription, [receiptOf(d!)], 0, `failure ${attempt}`), ['ok']);
+      }
+      // The delivery after the third attempt does not happen.
+      const after = await receive(subscription);
+      assert.equal(after.deliveries, []);
+      assert.is(after.nextDueMs, null);
+      const dead = await drain(dlqSubscription);
+      assert.is(dead.length, 1, 'exactly one dead letter');
+      const letter = dead[0]!.message;
+      assert.is(letter.data.toString(), 'poison');
+      assert.equal({ ...letter.attributes }, { kind: 'order', n: '7' });
+      assert.is(letter.orderingKey, 'customer-1');
+      assert.is(letter.traceparent, sent.traceparent);
+      assert.is(letter.tracestate, sent.tracestate);
+      assert.is(letter.originalId, messageId);
+      assert.equal({ ...letter.deadLetter }, { sourceTopic: topic, subscription, reason: 'max-delivery-attempts', attempts: 3 });
+      assert.is(letter.publishTimeMs, Number(letter.id.split('-')[0]));
+      assert.is(dead[0]!.reason, 'first');
+      assert.is((await store.inspect(dlq, letter.id)).message.originalId, messageId);
+      await waitFor(async () => watcher.calls() > 0, "the dead-letter topic's watcher is called");
+    } finally {
+      watcher.stop();
+    }
+    await sleep(300);
+    assert.equal((await receive(subscription)).deliveries, [], 'never delivered again from the source');
+    assert.equal(await drain(dlqSubscription), [], 'and not dead-lettered twice');
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 1 });
+    assert.equal(texts(await drain(sibling)), ['poison'], 'another subscription keeps its own copy');
+  });
+
+  deadLetters('leases that run out count toward maxDeliveryAttempts too', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, {
+      ackDeadlineMs: 200,
+      minBackoffMs: 50,
+      maxBackoffMs: 50,
+      maxDeliveryAttempts: 2,
+      deadLetterTopic: dlq,
+    });
+    const dlqSubscription = await createSubscription(dlq);
+    await store.publish(topic, [message('slow')]);
+    assert.is((await receive(subscription)).deliveries[0]!.attempt, 1);
+    const [second] = await receiveEventually(subscription);
+    assert.is(second!.attempt, 2);
+    await waitFor(async () => {
+      assert.equal((await receive(subscription)).deliveries, [], 'no third delivery');
+      return (await store.stats(subscription)).deadLettered === 1;
+    }, 'the message is dead-lettered');
+    assert.ok(Date.now() >= second!.leaseDeadlineMs + 50 - CLOCK_SLACK_MS, 'not before its last lease end + backoff');
+    const [letter] = await drain(dlqSubscription);
+    assert.equal({ ...letter!.message.deadLetter }, { sourceTopic: topic, subscription, reason: 'max-delivery-attempts', attempts: 2 });
+  });
+
+  deadLetters('without a dead-letter topic an exhausted message is dropped and counted', async () => {
+    const { topic, subscription } = await topicWithSubscription({ maxDeliveryAttempts: 1 });
+    const [a] = await store.publish(topic, [message('a'), message('b')]);
+    const [da, db] = (await receive(subscription)).deliveries;
+    await store.nack(subscription, [receiptOf(da!)], 0, 'broken');
+    await store.ack(subscription, [receiptOf(db!)]);
+    const after = await receive(subscription);
+    assert.equal(after.deliveries, []);
+    assert.is(after.nextDueMs, null);
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 1 });
+    const { states } = await store.inspect(topic, a!.messageId);
+    assert.equal(states, [{ subscription, state: 'dead-lettered', attempts: 1, consumer: '', lastError: 'max-delivery-attempts' }]);
+  });
+
+  deadLetters('reject dead-letters at once with its reason and current attempt; an empty reason is recorded as rejected', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { deadLetterTopic: dlq, ackDeadlineMs: 60_000 });
+    const dlqSubscription = await createSubscription(dlq);
+    const [a, b] = await store.publish(topic, [message('a'), message('b')]);
+    const [a1, b1] = (await receive(subscription)).deliveries;
+    await store.nack(subscription, [receiptOf(a1!)], 0, '');
+    const [a2] = (await receive(subscription)).deliveries;
+    assert.is(a2!.attempt, 2);
+    assert.equal(await store.reject(subscription, [receiptOf(a2!)], 'schema mismatch'), ['ok']);
+    assert.equal(await store.reject(subscription, [receiptOf(b1!)], ''), ['ok']);
+    const after = await receive(subscription);
+    assert.equal(after.deliveries, []);
+    assert.is(after.nextDueMs, null, 'nothing left in flight');
+    const dead = await drain(dlqSubscription);
+    assert.equal(
+      dead.map((d) => [d.message.originalId, { ...d.message.deadLetter }]),
+      [
+        [a!.messageId, { sourceTopic: topic, subscription, reason: 'schema mismatch', attempts: 2 }],
+        [b!.messageId, { sourceTopic: topic, subscription, reason: 'rejected', attempts: 1 }],
+      ],
+    );
+    assert.is((await store.stats(subscription)).deadLettered, 2);
+    assert.equal((await store.inspect(topic, a!.messageId)).states[0]!.lastError, 'schema mismatch');
+  });
+
+  deadLetters('reject with a superseded receipt answers invalid-receipt and changes nothing; reject after ack answers ok', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { deadLetterTopic: dlq, ackDeadlineMs: 200, minBackoffMs: 50 });
+    const dlqSubscription = await createSubscription(dlq);
+    const [x] = await store.publish(topic, [message('x')]);
+    const [first] = (await receive(subscription, { consumer: 'old' })).deliveries;
+    const [second] = await receiveEventually(subscription, { consumer: 'new' });
+    assert.equal(await store.reject(subscription, [receiptOf(first!)], 'too late'), ['invalid-receipt']);
+    const { states } = await store.inspect(topic, x!.messageId);
+    assert.equal(states, [{ subscription, state: 'in-flight', attempts: 2, consumer: 'new', lastError: '' }], 'still with its new holder');
+    assert.equal(await store.ack(subscription, [receiptOf(second!)]), ['ok']);
+    assert.equal(await store.reject(subscription, [receiptOf(second!)], 'twice'), ['ok']);
+    assert.equal(await drain(dlqSubscription), []);
+    assert.is((await store.stats(subscription)).deadLettered, 0);
+  });
+
+  deadLetters('a dead-letter topic deleted after the subscription was made: dead letters are dropped and counted', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { deadLetterTopic: dlq });
+    await store.deleteTopic(dlq);
+    await store.publish(topic, [message('x')]);
+    const [d] = (await receive(subscription)).deliveries;
+    assert.equal(await store.reject(subscription, [receiptOf(d!)], ''), ['ok']);
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 1 });
+    await rejectsWith('not-found', () => store.getTopic(dlq), 'the dead-letter topic is not made again');
+  });
+
+  deadLetters('createSubscription with an unknown dead-letter topic throws not-found and creates nothing', async () => {
+    const topic = await createTopic();
+    const name = uniqueName();
+    await rejectsWith('not-found', () =>
+      store.createSubscription({ name, topic, ackDeadlineMs: 10_000, startPosition: 'earliest', ...SUBSCRIPTION_DEFAULTS, deadLetterTopic: uniqueName() }),
+    );
+    await rejectsWith('not-found', () => store.getSubscription(name));
+  });
+
+  // ---------------------------------------------------------------- redrive
+
+  const redrive = newSuite('redrive');
+
+  redrive('redrive moves dead letters back to their source as new messages, delivered with reason redrive in every subscription', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { deadLetterTopic: dlq });
+    const sibling = await createSubscription(topic);
+    const peek = await createSubscription(dlq);
+    const unread = await createSubscription(dlq);
+    const sent = message('m', { attributes: { a: '1' }, orderingKey: 'k', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const [m, n] = await store.publish(topic, [sent, message('n')]);
+    const delivered = (await receive(subscription)).deliveries;
+    await store.reject(subscription, delivered.map(receiptOf), 'bad');
+    await store.ack(sibling, (await drain(sibling)).map(receiptOf));
+    const held = await drain(peek);
+    assert.equal(held.map((d) => d.message.originalId), [m!.messageId, n!.messageId]);
+    assert.is((await store.stats(unread)).backlog, 2);
+
+    const watcher = countCalls(topic);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      assert.is(await store.redrive(dlq, undefined), 2);
+      await waitFor(async () => watcher.calls() > 0, "the source topic's watcher is called");
+    } finally {
+      watcher.stop();
+    }
+
+    // Gone from the dead-letter topic: inspect, the subscription that held them and the one that never read them.
+    for (const d of held) await rejectsWith('not-found', () => store.inspect(dlq, d.message.id), 'inspect of a redriven dead letter');
+    assert.equal(await store.ack(peek, held.map(receiptOf)), ['ok', 'ok'], 'settling what was taken away is ok');
+    const peekAfter = await receive(peek);
+    assert.equal(peekAfter.deliveries, []);
+    assert.is(peekAfter.nextDueMs, null);
+    assert.equal(await drain(unread), []);
+    assert.is((await store.stats(unread)).backlog, 0);
+
+    for (const name of [subscription, sibling]) {
+      const back = await drain(name);
+      assert.equal(texts(back), ['m', 'n'], `back in ${name === subscription ? 'the source subscription' : 'its sibling'}`);
+      assert.equal(back.map((d) => d.reason), ['redrive', 'redrive']);
+      assert.equal(back.map((d) => d.attempt), [1, 1]);
+      assert.equal(back.map((d) => d.message.originalId), [m!.messageId, n!.messageId]);
+      assert.ok(back.every((d) => d.message.deadLetter === undefined), 'no dead-letter info any more');
+      assert.ok(back.every((d) => compareIds(d.message.id, n!.messageId) > 0), 'new ids in the source topic');
+      assert.equal({ ...back[0]!.message.attributes }, { a: '1' });
+      assert.is(back[0]!.message.orderingKey, 'k');
+      assert.is(back[0]!.message.traceparent, sent.traceparent);
+    }
+  });
+
+  redrive('redrive of chosen ids moves only those and skips unknown ones; an unknown topic throws not-found', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { deadLetterTopic: dlq });
+    const peek = await createSubscription(dlq);
+    const [, b] = await store.publish(topic, [message('a'), message('b'), message('c')]);
+    await store.reject(subscription, (await receive(subscription)).deliveries.map(receiptOf), '');
+    const [da, db, dc] = await drain(peek);
+    assert.is(await store.redrive(dlq, [db!.message.id, '1-0', 'not-an-id']), 1);
+    const [back] = await drain(subscription);
+    assert.is(back!.message.originalId, b!.messageId);
+    assert.is(back!.reason, 'redrive');
+    assert.is(await store.redrive(dlq, [db!.message.id]), 0, 'already moved');
+    assert.is((await store.inspect(dlq, da!.message.id)).message.data.toString(), 'a');
+    assert.is((await store.inspect(dlq, dc!.message.id)).message.data.toString(), 'c');
+    assert.is(await store.redrive(dlq, []), 0, 'an empty list moves nothing');
+    await rejectsWith('not-found', () => store.redrive(uniqueName(), undefined));
+  });
+
+  redrive('redrive leaves a dead letter whose source topic is gone, and moves the others', async () => {
+    const dlq = await createTopic();
+    const gone = await createTopic();
+    const kept = await createTopic();
+    const fromGone = await createSubscription(gone, { deadLetterTopic: dlq });
+    const fromKept = await createSubscription(kept, { deadLetterTopic: dlq });
+    const peek = await createSubscription(dlq);
+    await store.publish(gone, [message('orphan')]);
+    await store.publish(kept, [message('home')]);
+    await store.reject(fromGone, (await receive(fromGone)).deliveries.map(receiptOf), '');
+    await store.reject(fromKept, (await receive(fromKept)).deliveries.map(receiptOf), '');
+    const dead = await drain(peek);
+    await store.deleteSubscription(fromGone);
+    await store.deleteTopic(gone);
+    assert.is(await store.redrive(dlq, undefined), 1);
+    const orphan = dead.find((d) => d.message.data.toString() === 'orphan')!;
+    assert.is((await store.inspect(dlq, orphan.message.id)).message.deadLetter?.sourceTopic, gone);
+    assert.equal(texts(await drain(fromKept)), ['home']);
+  });
+
+  // ---------------------------------------------------------------- ordering
+
+  const ordering = newSuite('ordering');
+
+  ordering('with ordering, one message per key is in flight, in publish order; other keys and keyless messages are not held back', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: true, ackDeadlineMs: 60_000 });
+    await store.publish(topic, [
+      message('a1', { orderingKey: 'a' }),
+      message('b1', { orderingKey: 'b' }),
+      message('a2', { orderingKey: 'a' }),
+      message('c'),
+      message('a3', { orderingKey: 'a' }),
+      message('b2', { orderingKey: 'b' }),
+      message('d'),
+    ]);
+    const first = await receive(subscription, { maxMessages: 4 });
+    assert.equal(texts(first.deliveries), ['a1', 'b1', 'c', 'd'], 'parked messages take no room');
+    assert.equal(first.deliveries.map((d) => d.reason), ['first', 'first', 'first', 'first']);
+    assert.equal((await receive(subscription)).deliveries, []);
+    const byText = new Map(first.deliveries.map((d) => [d.message.data.toString(), d]));
+    const watcher = countCalls(topic);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      const seen = watcher.calls();
+      await store.ack(subscription, [receiptOf(byText.get('a1')!)]);
+      const [a2] = (await receive(subscription)).deliveries;
+      assert.is(a2!.message.data.toString(), 'a2');
+      assert.is(a2!.attempt, 1);
+      assert.is(a2!.reason, 'first');
+      await waitFor(async () => watcher.calls() > seen, 'the watcher is called when the next message of a key falls due');
+      await store.ack(subscription, [receiptOf(byText.get('b1')!)]);
+      assert.equal(texts((await receive(subscription)).deliveries), ['b2']);
+      await store.ack(subscription, [receiptOf(a2!)]);
+      assert.equal(texts((await receive(subscription)).deliveries), ['a3']);
+      assert.equal((await receive(subscription)).deliveries, []);
+    } finally {
+      watcher.stop();
+    }
+  });
+
+  ordering('the key stays held by the same message across nack, release and lease expiry', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: true, ackDeadlineMs: 200, minBackoffMs: 50, maxBackoffMs: 50 });
+    await store.publish(topic, [message('k1', { orderingKey: 'k' }), message('k2', { orderingKey: 'k' }), message('x', { orderingKey: 'x' })]);
+    const [k1, x] = (await receive(subscription)).deliveries;
+    assert.equal(texts([k1!, x!]), ['k1', 'x']);
+    await store.ack(subscription, [receiptOf(x!)]);
+    await store.nack(subscription, [receiptOf(k1!)], 0, '');
+    const [afterNack] = (await receive(subscription)).deliveries;
+    assert.equal([afterNack!.message.data.toString(), afterNack!.attempt, afterNack!.reason], ['k1', 2, 'nack']);
+    await store.release(subscription, [receiptOf(afterNack!)]);
+    const afterRelease = (await receive(subscription)).deliveries;
+    assert.equal(afterRelease.map((d) => [d.message.data.toString(), d.attempt, d.reason]), [['k1', 3, 'consumer-lost']]);
+    const afterExpiry = await receiveEventually(subscription);
+    assert.equal(afterExpiry.map((d) => [d.message.data.toString(), d.attempt, d.reason]), [['k1', 4, 'lease-expired']]);
+    await store.ack(subscription, [receiptOf(afterExpiry[0]!)]);
+    const [k2] = (await receive(subscription)).deliveries;
+    assert.equal([k2!.message.data.toString(), k2!.attempt, k2!.reason], ['k2', 1, 'first']);
+  });
+
+  ordering('dead-lettering frees the key: at once by reject, and when an exhausted message falls due', async () => {
+    const dlq = await createTopic();
+    const topic = await createTopic();
+    const subscription = await createSubscription(topic, { ordering: true, maxDeliveryAttempts: 1, deadLetterTopic: dlq });
+    const dlqSubscription = await createSubscription(dlq);
+    await store.publish(topic, ['a1', 'a2', 'a3'].map((text) => message(text, { orderingKey: 'a' })));
+    const [a1] = (await receive(subscription)).deliveries;
+    assert.equal((await receive(subscription)).deliveries, []);
+    await store.reject(subscription, [receiptOf(a1!)], 'poison');
+    const [a2] = (await receive(subscription)).deliveries;
+    assert.equal([a2!.message.data.toString(), a2!.attempt, a2!.reason], ['a2', 1, 'first']);
+    await store.nack(subscription, [receiptOf(a2!)], 0, '');
+    const [a3] = await receiveEventually(subscription);
+    assert.equal([a3!.message.data.toString(), a3!.attempt, a3!.reason], ['a3', 1, 'first']);
+    const dead = await drain(dlqSubscription);
+    assert.equal(
+      dead.map((d) => [d.message.data.toString(), d.message.deadLetter?.reason]),
+      [
+        ['a1', 'poison'],
+        ['a2', 'max-delivery-attempts'],
+      ],
+    );
+  });
+
+  ordering('without ordering, messages with the same key are not held back', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: false });
+    await store.publish(topic, ['k1', 'k2', 'k3'].map((text) => message(text, { orderingKey: 'k' })));
+    assert.equal(texts((await receive(subscription)).deliveries), ['k1', 'k2', 'k3']);
+  });
+
+  // ---------------------------------------------------------------- seek
+
+  const seek = newSuite('seek');
+
+  seek('seek to a message id settles what is before it and delivers it and later ones again as attempt 1, reason seek', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    const published = await store.publish(topic, ['m1', 'm2', 'm3', 'm4'].map((text) => message(text)));
+    const [d1, d2, , d4] = (await receive(subscription)).deliveries;
+    await store.ack(subscription, [receiptOf(d1!), receiptOf(d2!)]);
+    await store.nack(subscription, [receiptOf(d4!)], 0, '');
+    const [d4again] = (await receive(subscription)).deliveries;
+    assert.is(d4again!.attempt, 2);
+    const watcher = countCalls(topic);
+    try {
+      await sleep(WATCH_SETTLE_MS);
+      await store.seek(subscription, { messageId: published[1]!.messageId });
+      await waitFor(async () => watcher.calls() > 0, 'the watcher is called after seek');
+    } finally {
+      watcher.stop();
+    }
+    const again = await receive(subscription);
+    assert.equal(texts(again.deliveries), ['m2', 'm3', 'm4']);
+    assert.equal(again.deliveries.map((d) => d.attempt), [1, 1, 1]);
+    assert.equal(again.deliveries.map((d) => d.reason), ['seek', 'seek', 'seek']);
+    assert.equal(await store.ack(subscription, [receiptOf(d4again!)]), ['invalid-receipt'], 'a receipt from before the seek is not current');
+    await store.publish(topic, [message('m5')]);
+    const [m5] = (await receive(subscription)).deliveries;
+    assert.equal([m5!.message.data.toString(), m5!.reason], ['m5', 'first']);
+    assert.equal(await store.stats(subscription), {
+      backlog: 0,
+      inFlight: 4,
+      oldestUnsettledMs: again.deliveries[0]!.message.publishTimeMs,
+      deadLettered: 0,
+    });
+  });
+
+  seek('seek to a time targets the first message published at or after it', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const [a] = await store.publish(topic, [message('a')]);
+    await sleep(10);
+    await store.publish(topic, [message('b')]);
+    await sleep(10);
+    await store.publish(topic, [message('c')]);
+    await store.ack(subscription, (await drain(subscription)).map(receiptOf));
+    await store.seek(subscription, { timeMs: idTime(a!.messageId) + 1 });
+    const later = await drain(subscription);
+    assert.equal(texts(later), ['b', 'c']);
+    assert.equal(later.map((d) => d.reason), ['seek', 'seek']);
+    await store.seek(subscription, { timeMs: idTime(a!.messageId) });
+    assert.equal(texts(await drain(subscription)), ['a', 'b', 'c']);
+  });
+
+  seek('seek to an id that is not in the topic targets the first message after it', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const [a] = await store.publish(topic, [message('a')]);
+    await sleep(10);
+    await store.publish(topic, [message('b'), message('c')]);
+    await store.ack(subscription, (await drain(subscription)).map(receiptOf));
+    await store.seek(subscription, { messageId: `${idTime(a!.messageId)}-999` });
+    assert.equal(texts(await drain(subscription)), ['b', 'c']);
+    await store.seek(subscription, { messageId: '0-0' });
+    assert.equal(texts(await drain(subscription)), ['a', 'b', 'c']);
+  });
+
+  seek('seek past every message moves to the end: nothing old comes again, what is published next does', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    await store.publish(topic, [message('a'), message('b')]);
+    await receive(subscription, { maxMessages: 1 });
+    await store.seek(subscription, { timeMs: Date.now() + 3_600_000 });
+    const after = await receive(subscription);
+    assert.equal(after.deliveries, []);
+    assert.is(after.nextDueMs, null, 'the in-flight delivery was forgotten');
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 0 });
+    await store.publish(topic, [message('c')]);
+    const [c] = (await receive(subscription)).deliveries;
+    assert.equal([c!.message.data.toString(), c!.reason], ['c', 'first']);
+  });
+
+  seek('seek forgets parked messages and key holders; a message never delivered before comes as first', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: true, ackDeadlineMs: 60_000 });
+    const [k1] = await store.publish(topic, [
+      message('k1', { orderingKey: 'k' }),
+      message('k2', { orderingKey: 'k' }),
+      message('x'),
+      message('y'),
+    ]);
+    assert.equal(texts((await receive(subscription, { maxMessages: 2 })).deliveries), ['k1', 'x'], 'k2 is parked');
+    await store.seek(subscription, { messageId: k1!.messageId });
+    const again = await receive(subscription);
+    assert.equal(texts(again.deliveries), ['k1', 'x', 'y'], 'k1 holds its key again; k2 is parked again');
+    assert.equal(again.deliveries.map((d) => d.reason), ['seek', 'seek', 'first']);
+    await store.ack(subscription, [receiptOf(again.deliveries[0]!)]);
+    const [k2] = (await receive(subscription)).deliveries;
+    assert.equal([k2!.message.data.toString(), k2!.attempt, k2!.reason], ['k2', 1, 'first'], 'parked, never delivered');
+  });
+
+  seek('a latest subscription that seeks back gets the older messages with reason first', async () => {
+    const topic = await createTopic();
+    await store.publish(topic, [message('old')]);
+    const subscription = await createSubscription(topic, { startPosition: 'latest' });
+    await store.publish(topic, [message('new')]);
+    assert.equal(texts(await drain(subscription)), ['new']);
+    await store.seek(subscription, { timeMs: 0 });
+    const all = await drain(subscription);
+    assert.equal(all.map((d) => [d.message.data.toString(), d.reason]), [
+      ['old', 'first'],
+      ['new', 'seek'],
+    ]);
+  });
+
+  seek('seek to a malformed message id throws invalid-argument', async () => {
+    const { subscription } = await topicWithSubscription();
+    await rejectsWith('invalid-argument', () => store.seek(subscription, { messageId: 'yesterday' }));
+  });
+
+  // ---------------------------------------------------------------- stats and inspect
+
+  const observe = newSuite('stats and inspect');
+
+  observe('stats counts backlog, in flight (nacked ones too), the oldest unsettled publish time and dead letters', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 0 });
+    await store.publish(topic, [message('a')]);
+    await sleep(5);
+    await store.publish(topic, [message('b')]);
+    await sleep(5);
+    await store.publish(topic, [message('c')]);
+    const [a, b] = (await receive(subscription, { maxMessages: 2 })).deliveries;
+    assert.equal(await store.stats(subscription), { backlog: 1, inFlight: 2, oldestUnsettledMs: a!.message.publishTimeMs, deadLettered: 0 });
+    await store.nack(subscription, [receiptOf(b!)], 60_000, 'later');
+    await store.ack(subscription, [receiptOf(a!)]);
+    assert.equal(await store.stats(subscription), { backlog: 1, inFlight: 1, oldestUnsettledMs: b!.message.publishTimeMs, deadLettered: 0 });
+    await store.reject(subscription, [receiptOf(b!)], '');
+    const [c] = (await receive(subscription)).deliveries;
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 1, oldestUnsettledMs: c!.message.publishTimeMs, deadLettered: 1 });
+    await store.ack(subscription, [receiptOf(c!)]);
+    assert.equal(await store.stats(subscription), { backlog: 0, inFlight: 0, oldestUnsettledMs: null, deadLettered: 1 });
+  });
+
+  observe('with ordering, parked messages are backlog and pending with 0 attempts until delivered', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: true, ackDeadlineMs: 60_000 });
+    const [, k2] = await store.publish(topic, ['k1', 'k2', 'k3'].map((text) => message(text, { orderingKey: 'k' })));
+    const [k1] = (await receive(subscription)).deliveries;
+    assert.equal(await store.stats(subscription), { backlog: 2, inFlight: 1, oldestUnsettledMs: k1!.message.publishTimeMs, deadLettered: 0 });
+    const pending = { subscription, state: 'pending', attempts: 0, consumer: '', lastError: '' };
+    assert.equal((await store.inspect(topic, k2!.messageId)).states, [pending]);
+    await store.ack(subscription, [receiptOf(k1!)]);
+    assert.equal({ ...(await store.stats(subscription)), oldestUnsettledMs: 0 }, { backlog: 2, inFlight: 0, oldestUnsettledMs: 0, deadLettered: 0 });
+    assert.equal((await store.inspect(topic, k2!.messageId)).states, [pending], 'due now, but not delivered yet');
+    await receive(subscription, { consumer: 'worker' });
+    assert.equal({ ...(await store.stats(subscription)), oldestUnsettledMs: 0 }, { backlog: 1, inFlight: 1, oldestUnsettledMs: 0, deadLettered: 0 });
+    assert.equal((await store.inspect(topic, k2!.messageId)).states, [
+      { subscription, state: 'in-flight', attempts: 1, consumer: 'worker', lastError: '' },
+    ]);
+  });
+
+  observe('inspect answers the message and its state in every subscription of its topic, in name order', async () => {
+    const topic = await createTopic();
+    const otherTopic = await createTopic();
+    const prefix = uniqueName();
+    // Made out of name order, so an adapter answering in creation order fails.
+    for (const suffix of ['d', 'b', 'c', 'a']) await createSubscriptionNamed(`${prefix}-${suffix}`, topic);
+    await createSubscriptionNamed(`${prefix}-other`, otherTopic);
+    const sent = message('hello', { attributes: { k: 'v' }, traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' });
+    const [published] = await store.publish(topic, [sent]);
+    const id = published!.messageId;
+    await store.reject(`${prefix}-a`, (await receive(`${prefix}-a`)).deliveries.map(receiptOf), 'poison');
+    const [b] = (await receive(`${prefix}-b`, { consumer: 'worker-7' })).deliveries;
+    await store.nack(`${prefix}-b`, [receiptOf(b!)], 60_000, 'db timeout');
+    await store.ack(`${prefix}-d`, (await receive(`${prefix}-d`)).deliveries.map(receiptOf));
+    const { message: found, states } = await store.inspect(topic, id);
+    assert.is(found.id, id);
+    assert.is(found.data.toString(), 'hello');
+    assert.equal({ ...found.attributes }, { k: 'v' });
+    assert.is(found.traceparent, sent.traceparent);
+    assert.is(found.originalId, '');
+    assert.is(found.deadLetter, undefined);
+    assert.equal(states, [
+      { subscription: `${prefix}-a`, state: 'dead-lettered', attempts: 1, consumer: '', lastError: 'poison' },
+      { subscription: `${prefix}-b`, state: 'in-flight', attempts: 1, consumer: 'worker-7', lastError: 'db timeout' },
+      { subscription: `${prefix}-c`, state: 'pending', attempts: 0, consumer: '', lastError: '' },
+      { subscription: `${prefix}-d`, state: 'acked', attempts: 0, consumer: '', lastError: '' },
+    ]);
+  });
+
+  observe('the last nack reason stays the last error across redeliveries until the next nack', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 60_000 });
+    const [x] = await store.publish(topic, [message('x')]);
+    const [d1] = (await receive(subscription)).deliveries;
+    await store.nack(subscription, [receiptOf(d1!)], 0, 'first failure');
+    const [d2] = (await receive(subscription, { consumer: 'second' })).deliveries;
+    const state = async () => (await store.inspect(topic, x!.messageId)).states[0]!;
+    assert.equal(await state(), { subscription, state: 'in-flight', attempts: 2, consumer: 'second', lastError: 'first failure' });
+    await store.nack(subscription, [receiptOf(d2!)], 60_000, 'second failure');
+    assert.is((await state()).lastError, 'second failure');
+  });
+
+  observe('inspect of an unknown topic, an unknown id or an id of another topic throws not-found', async () => {
+    const topic = await createTopic();
+    const other = await createTopic();
+    await store.publish(topic, [message('y')]);
+    // A later ms, so this id cannot also be one of the first topic's.
+    await sleep(5);
+    const [elsewhere] = await store.publish(other, [message('x')]);
+    await rejectsWith('not-found', () => store.inspect(uniqueName(), elsewhere!.messageId), 'unknown topic');
+    await rejectsWith('not-found', () => store.inspect(topic, '1-0'), 'unknown id');
+    await rejectsWith('not-found', () => store.inspect(topic, elsewhere!.messageId), 'id of another topic');
+  });
+
+  // ---------------------------------------------------------------- retention
+
+  const retention = newSuite('retention');
+
+  retention('trim by count keeps the newest retentionMessages, but nothing a paused subscription has not settled', async () => {
+    const topic = await createTopic({ retentionMessages: 2 });
+    const active = await createSubscription(topic, { ackDeadlineMs: 60_000 });
+    const paused = await createSubscription(topic, { ackDeadlineMs: 60_000 });
+    const published = await store.publish(topic, ['m1', 'm2', 'm3', 'm4', 'm5'].map((text) => message(text)));
+    const [m1, m2, m3] = published.map((outcome) => outcome.messageId);
+    await store.ack(active, (await drain(active)).map(receiptOf));
+    assert.is(await store.trim(topic), 0, 'the paused subscription has settled nothing');
+    const [p1, p2, p3] = (await receive(paused, { maxMessages: 3 })).deliveries;
+    await store.ack(paused, [receiptOf(p1!), receiptOf(p2!)]);
+    assert.is(await store.trim(topic), 2, 'm1 and m2: settled everywhere; m3 is in flight');
+    await rejectsWith('not-found', () => store.inspect(topic, m1!), 'inspect of trimmed m1');
+    await rejectsWith('not-found', () => store.inspect(topic, m2!), 'inspect of trimmed m2');
+    assert.is((await store.inspect(topic, m3!)).message.data.toString(), 'm3');
+    assert.is(await store.trim(topic), 0);
+    await store.ack(paused, [receiptOf(p3!)]);
+    assert.is(await store.trim(topic), 1, 'm3, now settled everywhere');
+    assert.equal(texts(await drain(paused)), ['m4', 'm5'], 'nothing the paused subscription had not received was lost');
+    assert.is(await store.trim(topic), 0, 'the newest two stay');
+  });
+
+  retention('trim by age removes settled messages older than retentionMs, from the front only', async () => {
+    const topic = await createTopic({ retentionMs: 1_000 });
+    const subscription = await createSubscription(topic, { ackDeadlineMs: 60_000 });
+    await store.publish(topic, [message('o1'), message('o2'), message('o3')]);
+    const [o1, o2, o3] = (await receive(subscription)).deliveries;
+    await store.ack(subscription, [receiptOf(o1!), receiptOf(o3!)]);
+    assert.is(await store.trim(topic), 0, 'not old enough yet');
+    await sleep(1_100);
+    const [young] = await store.publish(topic, [message('young')]);
+    assert.is(await store.trim(topic), 1, 'o1; o2 is in flight and o3 comes after it');
+    await store.ack(subscription, [receiptOf(o2!)]);
+    assert.is(await store.trim(topic), 2, 'o2 and o3');
+    assert.is((await store.inspect(topic, young!.messageId)).message.data.toString(), 'young');
+    assert.equal(texts(await drain(subscription)), ['young']);
+  });
+
+  retention('a topic without subscriptions trims by retention alone; one made afterwards starts at what is left', async () => {
+    const topic = await createTopic({ retentionMessages: 1 });
+    await store.publish(topic, [message('a'), message('b'), message('c')]);
+    assert.is(await store.trim(topic), 2);
+    assert.is(await store.trim(topic), 0);
+    const subscription = await createSubscription(topic, { startPosition: 'earliest' });
+    assert.equal(texts(await drain(subscription)), ['c']);
+    await rejectsWith('not-found', () => store.trim(uniqueName()));
+  });
+
   // ---------------------------------------------------------------- watch and close
 
   const lifecycle = newSuite('watch and close');
@@ -994,6 +1638,11 @@ function byName(a: string, b: string): number {
 
 function receiptOf(delivery: Delivery): { messageId: string; attempt: number } {
   return { messageId: delivery.message.id, attempt: delivery.attempt };
+}
+
+/** The ms part of an id: its publish time. */
+function idTime(id: string): number {
+  return Number(id.split('-')[0]);
 }
 
 function compareIds(a: string, b: string): number {
