@@ -38,8 +38,10 @@ export function subscriptionKeys(topic: string, subscription: string) {
     why: `${base}:why:${subscription}`,
     /** Hash: in-flight message id -> the reason of its last nack. */
     notes: `${base}:notes:${subscription}`,
-    /** Hash: dead-lettered message id -> why. */
+    /** Hash: dead-lettered message id -> "<attempts> <why>". */
     dead: `${base}:dead:${subscription}`,
+    /** Set: ids parked when the subscription last sought, which were never delivered. */
+    unseen: `${base}:unseen:${subscription}`,
     /** Hash: SHA-1 of an ordering key -> the message holding the key (ordering on). */
     holders: `${base}:holders:${subscription}`,
     /** Lists `${parkedPrefix}${sha1}`: messages waiting for their key, in publish order. */

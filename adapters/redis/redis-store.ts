@@ -231,10 +231,14 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async seek(subscription: string, target: SeekTarget): Promise<void> {
-    const [ms, seq] = ('messageId' in target ? target.messageId : `${target.timeMs}-0`).split('-').map(BigInt) as [bigint, bigint];
+    const id = 'messageId' in target ? target.messageId : `${Math.max(0, Math.floor(target.timeMs))}-0`;
+    const match = /^(\d{1,19})(?:-(\d{1,19}))?$/.exec(id);
+    if (!match) throw new StoreError('invalid-argument', `${JSON.stringify(id)} is not a message id`);
+    const ms = BigInt(match[1]!);
+    const seq = BigInt(match[2] ?? 0);
     // The group's cursor goes just before the target: the target is the next message read.
     const before = seq > 0n ? `${ms}-${seq - 1n}` : ms > 0n ? `${ms - 1n}-18446744073709551615` : '0-0';
-    await this.onSubscription(subscription, 'seek', [], [before]);
+    await this.onSubscription(subscription, 'seek', [], [`${ms}-${seq}`, before]);
   }
 
   async stats(subscription: string): Promise<SubscriptionStats> {
@@ -390,6 +394,7 @@ export class RedisMessageStore implements MessageStore {
           keys.holders,
           deadLetterKeys?.stream ?? '',
           deadLetterKeys?.meta ?? '',
+          keys.unseen,
           ...(typeof extraKeys === 'function' ? extraKeys(place) : extraKeys),
         ],
         [subscription, place.topic, topicKeySet.channel, keys.parkedPrefix, deadLetterKeys?.channel ?? '', ...args],

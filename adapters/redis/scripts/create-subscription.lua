@@ -7,5 +7,13 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return {1} end
 if redis.call('EXISTS', KEYS[4]) == 1 then return {2} end
 redis.call('XGROUP', 'CREATE', KEYS[2], ARGV[1], ARGV[2], 'MKSTREAM')
 redis.call('HSET', KEYS[4], unpack(ARGV, 3))
+-- Where the group started: messages up to here were never delivered by it (see seek).
+for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
+  if info[2] == ARGV[1] then
+    for i = 1, #info, 2 do
+      if info[i] == 'last-delivered-id' then redis.call('HSET', KEYS[4], 'startedAfter', info[i + 1]) end
+    end
+  end
+end
 redis.call('ZADD', KEYS[3], 0, ARGV[1])
 return {0}

@@ -3,8 +3,11 @@
 -- ARGV[6] message id
 -- Returns {0, state, attempts, consumer, last error}.
 local id = ARGV[6]
-local deadReason = redis.call('HGET', dead, id)
-if deadReason then return {0, 'dead-lettered', 0, '', deadReason} end
+local deadRecord = redis.call('HGET', dead, id)
+if deadRecord then
+  local attempts, reason = string.match(deadRecord, '^(%d+) (.*)$')
+  return {0, 'dead-lettered', tonumber(attempts), '', reason}
+end
 local pending = redis.call('XPENDING', stream, group, id, id, 1)[1]
 if pending and pending[4] > 0 then
   return {0, 'in-flight', pending[4], pending[2], redis.call('HGET', notes, id) or ''}

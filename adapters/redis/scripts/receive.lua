@@ -11,8 +11,8 @@ local deadline = now + tonumber(setting('ackDeadlineMs'))
 local maxAttempts = tonumber(setting('maxDeliveryAttempts'))
 -- No stored payload is larger than this, so reading floor(budget / largest) entries cannot overshoot.
 local largest = tonumber(redis.call('HGET', topicMeta, 'maxPayload') or '0')
--- Messages up to this id had been delivered before the last seek.
-local seekUntil = setting('seekUntil')
+-- Messages after startedAfter and up to seekUntil had been delivered before the last seek.
+local seekUntil, startedAfter = setting('seekUntil'), setting('startedAfter')
 
 local result, count, leased, full = {0, deadline, -1}, 0, {}, false
 local function take(id, attempt, reason, fields, size)
@@ -33,8 +33,10 @@ local function payloadSize(fields)
   return #(field(fields, 'd') or '')
 end
 local function firstReason(id, fields)
+  if seekUntil and not idLess(seekUntil, id) and idLess(startedAfter, id) and redis.call('SREM', unseen, id) == 0 then
+    return 'seek'
+  end
   if field(fields, 'rd') then return 'redrive' end
-  if seekUntil and not idLess(seekUntil, id) then return 'seek' end
   return 'first'
 end
 
@@ -55,7 +57,12 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', dueSet, '-inf', now, 'LIMIT', 0,
       full = true
       break
     end
-    local reason = redis.call('HGET', whySet, id) or (attempts == 0 and firstReason(id, fields)) or 'lease-expired'
+    local reason = redis.call('HGET', whySet, id) or 'lease-expired'
+    if attempts == 0 then
+      -- A parked message whose key was freed: its first delivery.
+      reason = firstReason(id, fields)
+      redis.call('HINCRBY', subMeta, 'parked', -1)
+    end
     redis.call('HDEL', whySet, id)
     redis.call('XCLAIM', stream, group, consumer, 0, id, 'RETRYCOUNT', attempts + 1, 'JUSTID')
     take(id, attempts + 1, reason, fields, size)

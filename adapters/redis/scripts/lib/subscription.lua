@@ -2,13 +2,14 @@
 -- `-- @include lib/subscription.lua`. Those scripts all take the same KEYS and leading ARGV:
 -- KEYS[1] stream, KEYS[2] topic meta hash, KEYS[3] subscription meta hash,
 -- KEYS[4] due sorted set (in-flight id -> when it falls due), KEYS[5] why hash (id -> reason it is due),
--- KEYS[6] notes hash (id -> last nack reason), KEYS[7] dead hash (id -> why it was dead-lettered),
+-- KEYS[6] notes hash (id -> last nack reason), KEYS[7] dead hash (id -> "<attempts> <why>"),
 -- KEYS[8] holders hash (sha1 of ordering key -> the id holding it),
--- KEYS[9] dead-letter stream, KEYS[10] dead-letter topic meta ('' keys when none)
+-- KEYS[9] dead-letter stream, KEYS[10] dead-letter topic meta ('' keys when none),
+-- KEYS[11] unseen set (ids parked when a seek happened: never delivered, so not 'seek' later)
 -- ARGV[1] group (subscription name), ARGV[2] topic name, ARGV[3] ready channel,
 -- ARGV[4] parked list prefix (+ sha1 of ordering key), ARGV[5] dead-letter ready channel
 -- A subscription that does not exist answers {1}.
-local stream, topicMeta, subMeta, dueSet, whySet, notes, dead, holders, dlqStream, dlqMeta = unpack(KEYS, 1, 10)
+local stream, topicMeta, subMeta, dueSet, whySet, notes, dead, holders, dlqStream, dlqMeta, unseen = unpack(KEYS, 1, 11)
 local group, topic, channel, parkedPrefix, dlqChannel = unpack(ARGV, 1, 5)
 if redis.call('EXISTS', subMeta) == 0 then return {1} end
 
@@ -71,7 +72,7 @@ local function releaseKey(id, fields)
   local nextId = redis.call('LPOP', parkedPrefix .. sha)
   if nextId then
     redis.call('HSET', holders, sha, nextId)
-    redis.call('HINCRBY', subMeta, 'parked', -1)
+    -- Still counted as parked (backlog) until it is delivered.
     redis.call('ZADD', dueSet, nowMs(), nextId)
     redis.call('PUBLISH', channel, '')
   else
@@ -109,6 +110,6 @@ local function deadLetter(id, fields, attempts, reason)
     redis.call('PUBLISH', dlqChannel, '')
   end
   settle(id, fields)
-  redis.call('HSET', dead, id, reason)
+  redis.call('HSET', dead, id, attempts .. ' ' .. reason)
   redis.call('HINCRBY', subMeta, 'deadLettered', 1)
 end
