@@ -25,7 +25,7 @@ export function defineGuaranteesSuite(name: string, makeStore: () => Promise<Sto
   };
 
   test.before(async (context) => {
-    context.running = await startInProcess(await makeStore());
+    context.running = await startInProcess(await makeStore(), { RELAY_TRIM_INTERVAL_MS: '200' });
     context.client = context.running.client;
   });
   test.after.each(() => {
@@ -259,6 +259,20 @@ export function defineGuaranteesSuite(name: string, makeStore: () => Promise<Sto
     assert.is(again!.message!.messageId, recent!.messageId);
     await sleep(200);
     assert.is(consumer.deliveries.length, 3);
+  });
+
+  test('retention runs by itself: a paused subscription keeps what it has not settled, then the rest goes', async ({ client }) => {
+    const { topic, subscriptions } = await topicWithSubscriptions(client, [{}, {}], { retentionMessages: 2 });
+    const ids = (await publish(client, topic, [1, 2, 3, 4, 5].map((i) => ({ data: Buffer.from(`m${i}`) })))).results.map((r) => r.messageId);
+    const reader = open(client, subscriptions[0]!);
+    reader.ack((await reader.take(5)).map((d) => d.receipt));
+    await sleep(600);
+    assert.is((await inspect(client, topic, ids[0]!)).states.length, 2, 'the paused subscription holds the oldest message');
+    await call(client, 'admin', 'DeleteSubscription', { name: subscriptions[1] });
+    const deadline = Date.now() + 5000;
+    while ((await statusOf(inspect(client, topic, ids[2]!))) !== status.NOT_FOUND && Date.now() < deadline) await sleep(100);
+    assert.is(await statusOf(inspect(client, topic, ids[2]!)), status.NOT_FOUND, 'trimmed to the newest 2');
+    assert.is((await inspect(client, topic, ids[3]!)).states[0]!.state, 'MESSAGE_STATE_ACKED');
   });
 
   return test;

@@ -15,7 +15,7 @@ const maxAttempts = 5;
 
 test('10,000 messages, 2 gateways (one SIGKILLed), random ack/nack/timeout/disconnect: all acked or dead-lettered, none lost', async () => {
   const redis = await startRedisServer(['--appendonly', 'yes']);
-  const env = { REDIS_URL: redis.url, RELAY_POLL_INTERVAL_MS: '100', RELAY_LOG_LEVEL: 'warn' };
+  const env = { REDIS_URL: redis.url, RELAY_POLL_INTERVAL_MS: '100' };
   const gateways: GatewayProcess[] = [];
   const clients: Client[] = [];
   const alive = () => clients.filter((_, i) => gateways[i]!.pid !== killedPid);
