@@ -129,6 +129,23 @@ export interface ReceiveResult {
   readonly nextDueMs: number | null;
 }
 
+/** A message staged by prepare for one topic. */
+export interface StagedMessage extends OutgoingMessage {
+  readonly topic: string;
+}
+
+/** A delivery a transaction acknowledges at commit. */
+export interface StagedAck {
+  readonly subscription: string;
+  readonly receipt: Receipt;
+}
+
+export interface PreparedTransaction {
+  readonly id: string;
+  /** Unless committed by then, the transaction is aborted (by expireTransactions, or by commit). */
+  readonly expiresMs: number;
+}
+
 export type SeekTarget = { readonly timeMs: number } | { readonly messageId: string };
 
 export interface SubscriptionStats {
@@ -247,6 +264,36 @@ export interface MessageStore {
   trim(topic: string): Promise<number>;
 
   /**
+   * Stages messages (for any topics) and acknowledgements, invisible to every subscriber, under the
+   * caller's transaction id. The leases of the staged receipts that are current are kept alive until
+   * the transaction expires (now + timeoutMs). When a transaction with this id exists already, in any
+   * state, it is answered unchanged (Prepare is idempotent; the first content wins).
+   * Throws not-found for an unknown topic or subscription.
+   */
+  prepare(id: string, messages: readonly StagedMessage[], acks: readonly StagedAck[], timeoutMs: number): Promise<PreparedTransaction>;
+  /**
+   * Makes every staged message visible (idempotency keys apply as in publish: a repeat inside the
+   * window answers the original id) and acknowledges every staged receipt, all in one atomic step,
+   * or nothing. Answers the message ids in staged order; a repeat answers the same ids.
+   * Throws aborted (with the reason) when the transaction was aborted or expired, or when at commit a
+   * receipt is no longer current, a topic or subscription is gone, or an idempotency key names other
+   * content — then the transaction is aborted and nothing applied. Throws not-found for an unknown id.
+   */
+  commit(id: string): Promise<string[]>;
+  /**
+   * Discards a prepared transaction: its messages are dropped and its receipts that are still current
+   * fall due after their backoff, as after a nack. Idempotent. Throws not-found for an unknown id,
+   * failed-precondition for a committed one.
+   */
+  abort(id: string): Promise<void>;
+  /**
+   * Aborts every prepared transaction past its expiry; answers how many. Every gateway runs it.
+   * A committed or aborted transaction is remembered for the store's finishedTransactionTtlMs
+   * (repeats of Commit and Abort answer as before), then forgotten entirely (not-found).
+   */
+  expireTransactions(): Promise<number>;
+
+  /**
    * Calls listener whenever messages of the topic may have become receivable (publish, release,
    * a parked message falling due, seek, redrive), from this or any other gateway sharing the store. Returns the unwatch function.
    */
@@ -261,6 +308,7 @@ export type StoreErrorCode =
   | 'already-exists'
   | 'failed-precondition'
   | 'invalid-argument'
+  | 'aborted'
   | 'unavailable';
 
 /** The one error a store throws on purpose; gateway/status.ts maps each code to a gRPC status. */
