@@ -162,6 +162,7 @@ export class RedisMessageStore implements MessageStore {
     for (const message of messages) {
       const attributes = Object.entries(message.attributes);
       args.push(
+        1,
         message.idempotencyKey,
         message.idempotencyKey ? contentHash(message) : '',
         message.data,

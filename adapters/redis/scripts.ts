@@ -24,11 +24,16 @@ export type ScriptName =
 type ScriptArgument = string | number | Buffer;
 type ScriptCall = (keyCount: number, ...args: ScriptArgument[]) => Promise<unknown>;
 
-/** A script's source with each `-- @include lib/<file>.lua` line replaced by that file. */
-export function scriptSource(file: string): string {
-  return readFileSync(new URL(file, directory), 'utf8').replace(/^-- @include (lib\/[\w-]+\.lua)$/m, (_, library: string) =>
-    readFileSync(new URL(library, directory), 'utf8'),
-  );
+/**
+ * A script's source with each `-- @include lib/<file>.lua` line replaced by that file (itself expanded),
+ * each library at most once.
+ */
+export function scriptSource(file: string, included = new Set<string>()): string {
+  return readFileSync(new URL(file, directory), 'utf8').replace(/^-- @include (lib\/[\w-]+\.lua)$/gm, (_, library: string) => {
+    if (included.has(library)) return '';
+    included.add(library);
+    return scriptSource(library, included);
+  });
 }
 
 /**

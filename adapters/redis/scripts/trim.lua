@@ -3,17 +3,11 @@
 -- KEYS[1] topic meta hash, KEYS[2] stream
 -- ARGV[1] idle time (ms) after which a consumer without pending entries is removed
 -- Returns {0, entries removed} or {1} when the topic does not exist.
+-- @include lib/common.lua
 if redis.call('EXISTS', KEYS[1]) == 0 then return {1} end
 local stream = KEYS[2]
-local function idLess(a, b)
-  local am, as = string.match(a, '^(%d+)-(%d+)$')
-  local bm, bs = string.match(b, '^(%d+)-(%d+)$')
-  am, bm = tonumber(am), tonumber(bm)
-  return am < bm or (am == bm and tonumber(as) < tonumber(bs))
-end
 if redis.call('EXISTS', stream) == 0 then return {0, 0} end
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now = nowMs()
 
 -- Eligible: older than the retention time, or beyond the newest retentionMessages.
 local cut = (now - tonumber(redis.call('HGET', KEYS[1], 'retentionMs'))) .. '-0'

@@ -1,0 +1,78 @@
+-- Appending messages with idempotency keys, shared by publish and transaction commit.
+-- Messages come as flat values (publish's ARGV, or a transaction's staged list), per message
+-- 8 + 2a values: topic index, idempotency key ('' none), content hash, data, ordering key,
+-- traceparent, tracestate, attribute count a, then a pairs of attribute key and value.
+-- A topic is a table { meta = key, stream = key, prefix = idempotency key prefix, channel = name }.
+
+local function parseMessages(values, pos, n)
+  local messages = {}
+  for i = 1, n do
+    local m = { topic = tonumber(values[pos]), key = values[pos + 1], hash = values[pos + 2], first = pos + 3,
+                attrs = tonumber(values[pos + 7]) }
+    pos = pos + 8 + 2 * m.attrs
+    messages[i] = m
+  end
+  return messages
+end
+
+-- Resolves every idempotency key before anything is written, so a conflict stores nothing. A repeat
+-- (stored, or earlier in the same batch) becomes a duplicate of the first. Returns the 1-based index
+-- of a message whose key names other content, or nil.
+local function resolveKeys(messages, topics)
+  local seen = {}
+  for i, m in ipairs(messages) do
+    if m.key ~= '' then
+      local scope = m.topic .. ' ' .. m.key
+      local known = seen[scope]
+      if not known then
+        local stored = redis.call('GET', topics[m.topic].prefix .. m.key)
+        if stored then
+          local space = string.find(stored, ' ', 1, true)
+          known = { id = string.sub(stored, 1, space - 1), hash = string.sub(stored, space + 1) }
+          seen[scope] = known
+        end
+      end
+      if known then
+        if known.hash ~= m.hash then return i end
+        m.duplicateOf = known
+      else
+        seen[scope] = m -- a repeat later in the batch refers to this message
+      end
+    end
+  end
+end
+
+-- Appends every message that is not a duplicate, in order; answers the ids (a duplicate's is the
+-- original's; m.duplicateOf.id of a batch repeat is set by the time it is reached).
+local function appendMessages(messages, values, topics)
+  local ids, largest = {}, {}
+  for i, m in ipairs(messages) do
+    if m.duplicateOf then
+      ids[i] = m.duplicateOf.id
+    else
+      local t, p = topics[m.topic], m.first
+      local fields = { 'd', values[p] }
+      if values[p + 1] ~= '' then fields[#fields + 1] = 'k'; fields[#fields + 1] = values[p + 1] end
+      if values[p + 2] ~= '' then fields[#fields + 1] = 'tp'; fields[#fields + 1] = values[p + 2] end
+      if values[p + 3] ~= '' then fields[#fields + 1] = 'ts'; fields[#fields + 1] = values[p + 3] end
+      for a = 0, m.attrs - 1 do
+        fields[#fields + 1] = 'a:' .. values[p + 5 + 2 * a]
+        fields[#fields + 1] = values[p + 6 + 2 * a]
+      end
+      m.id = redis.call('XADD', t.stream, '*', unpack(fields))
+      if m.key ~= '' then
+        t.window = t.window or redis.call('HGET', t.meta, 'dedupWindowMs')
+        redis.call('SET', t.prefix .. m.key, m.id .. ' ' .. m.hash, 'PX', t.window)
+      end
+      largest[m.topic] = math.max(largest[m.topic] or 0, #values[p])
+      ids[i] = m.id
+    end
+  end
+  for index, size in pairs(largest) do
+    local t = topics[index]
+    -- Receive sizes its reads by the largest payload, so a byte budget is never exceeded.
+    if size > tonumber(redis.call('HGET', t.meta, 'maxPayload') or '0') then redis.call('HSET', t.meta, 'maxPayload', size) end
+    redis.call('PUBLISH', t.channel, '')
+  end
+  return ids
+end
