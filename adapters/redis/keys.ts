@@ -48,3 +48,18 @@ export function subscriptionKeys(topic: string, subscription: string) {
     parkedPrefix: `${base}:parked:${subscription}:`,
   };
 }
+
+/** Sorted set: prepared transaction id -> the instant (ms) it expires. */
+export const transactionDeadlines = `${PREFIX}:transaction-deadlines`;
+
+export function transactionKeys(id: string) {
+  const base = `${PREFIX}:txn:{${id}}`;
+  return {
+    /** Hash: state, expiry, topic and subscription names, and the ids once committed. */
+    record: base,
+    /** List: the staged messages' values (see scripts/lib/messages.lua). */
+    messages: `${base}:messages`,
+    /** List: staged acks as subscription index, message id, attempt. */
+    acks: `${base}:acks`,
+  };
+}

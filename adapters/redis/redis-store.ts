@@ -13,14 +13,25 @@ import {
   type ReceiveRequest,
   type ReceiveResult,
   type Receipt,
+  type PreparedTransaction,
   type SeekTarget,
+  type StagedAck,
+  type StagedMessage,
   type Settlement,
   type StoredMessage,
   type SubscriptionConfig,
   type SubscriptionStats,
   type TopicConfig,
 } from '../store.ts';
-import { subscriptionIndex, subscriptionKeys, subscriptionTopics, topicIndex, topicKeys } from './keys.ts';
+import {
+  subscriptionIndex,
+  subscriptionKeys,
+  subscriptionTopics,
+  topicIndex,
+  topicKeys,
+  transactionDeadlines,
+  transactionKeys,
+} from './keys.ts';
 import { registerScripts, runScript, type ScriptName } from './scripts.ts';
 
 export interface RedisStoreOptions {
@@ -30,6 +41,8 @@ export interface RedisStoreOptions {
   readonly connectTimeoutMs?: number;
   /** trim() removes consumers (of gone gateways) idle this long that hold nothing. Default 1 hour. */
   readonly idleConsumerMs?: number;
+  /** How long a committed or aborted transaction is remembered. Default 1 hour. */
+  readonly finishedTransactionTtlMs?: number;
 }
 
 type ScriptArgument = string | number | Buffer;
@@ -159,20 +172,7 @@ export class RedisMessageStore implements MessageStore {
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome[]> {
     const keys = topicKeys(topic);
     const args: ScriptArgument[] = [keys.idempotencyPrefix, keys.channel, messages.length];
-    for (const message of messages) {
-      const attributes = Object.entries(message.attributes);
-      args.push(
-        1,
-        message.idempotencyKey,
-        message.idempotencyKey ? contentHash(message) : '',
-        message.data,
-        message.orderingKey,
-        message.traceparent,
-        message.tracestate,
-        attributes.length,
-      );
-      for (const [key, value] of attributes) args.push(key, value);
-    }
+    for (const message of messages) pushMessage(args, 1, message);
     const reply = await this.script('publish', [keys.meta, keys.stream], args);
     if (reply[0] === 1) throw new StoreError('not-found', `topic ${topic} not found`);
     if (reply[0] === 2) {
@@ -307,6 +307,49 @@ export class RedisMessageStore implements MessageStore {
     return removed as number;
   }
 
+  async prepare(
+    id: string,
+    messages: readonly StagedMessage[],
+    acks: readonly StagedAck[],
+    timeoutMs: number,
+  ): Promise<PreparedTransaction> {
+    const topics = [...new Set(messages.map((message) => message.topic))];
+    const subscriptions = [...new Set(acks.map((ack) => ack.subscription))];
+    const args: ScriptArgument[] = [id, timeoutMs, topics.join(' '), subscriptions.join(' '), messages.length, acks.length];
+    for (const message of messages) pushMessage(args, topics.indexOf(message.topic) + 1, message);
+    for (const ack of acks) args.push(subscriptions.indexOf(ack.subscription) + 1, ack.receipt.messageId, ack.receipt.attempt);
+    const [code, expiresOrKind, name] = await this.transactionScript('prepare', id, topics, subscriptions, args);
+    if (code === 1) throw new StoreError('not-found', `${expiresOrKind} ${name} not found`);
+    return { id, expiresMs: expiresOrKind as number };
+  }
+
+  async commit(id: string): Promise<string[]> {
+    const [code, ...rest] = await this.onTransaction(id, 'commit', []);
+    if (code === 2) throw new StoreError('aborted', `transaction ${id} was aborted: ${rest[0]}`);
+    return rest as string[];
+  }
+
+  async abort(id: string): Promise<void> {
+    const [code] = await this.onTransaction(id, 'abort', ['aborted', '0']);
+    if (code === 2) throw new StoreError('failed-precondition', `transaction ${id} is already committed`);
+  }
+
+  async expireTransactions(): Promise<number> {
+    const due = await this.call(() => this.redis.zrangebyscore(transactionDeadlines, '-inf', Date.now(), 'LIMIT', 0, 100));
+    let expired = 0;
+    for (const id of due) {
+      try {
+        await this.onTransaction(id, 'abort', ['expired', '1']);
+        expired++;
+      } catch (error) {
+        // Finished and forgotten meanwhile: drop its deadline too.
+        if (error instanceof StoreError && error.code === 'not-found') await this.call(() => this.redis.zrem(transactionDeadlines, id));
+        else throw error;
+      }
+    }
+    return expired;
+  }
+
   watch(topic: string, listener: () => void): () => void {
     if (this.closed) throw new StoreError('unavailable', 'the store is closed');
     const channel = topicKeys(topic).channel;
@@ -379,26 +422,10 @@ export class RedisMessageStore implements MessageStore {
         if (!place) break;
         fresh = true;
       }
-      const keys = subscriptionKeys(place.topic, subscription);
-      const topicKeySet = topicKeys(place.topic);
-      const deadLetterKeys = place.deadLetterTopic ? topicKeys(place.deadLetterTopic) : undefined;
       const reply = await this.script(
         name,
-        [
-          topicKeySet.stream,
-          topicKeySet.meta,
-          keys.meta,
-          keys.due,
-          keys.why,
-          keys.notes,
-          keys.dead,
-          keys.holders,
-          deadLetterKeys?.stream ?? '',
-          deadLetterKeys?.meta ?? '',
-          keys.unseen,
-          ...(typeof extraKeys === 'function' ? extraKeys(place) : extraKeys),
-        ],
-        [subscription, place.topic, topicKeySet.channel, keys.parkedPrefix, deadLetterKeys?.channel ?? '', ...args],
+        [...subscriptionScriptKeys(subscription, place), ...(typeof extraKeys === 'function' ? extraKeys(place) : extraKeys)],
+        [...subscriptionScriptNames(subscription, place), ...args],
         binary,
       );
       if (reply[0] !== 1) return reply;
@@ -406,6 +433,46 @@ export class RedisMessageStore implements MessageStore {
       if (fresh) break;
     }
     throw new StoreError('not-found', `subscription ${subscription} not found`);
+  }
+
+  /** Runs commit or abort on a transaction whose topics and subscriptions its record names. */
+  private async onTransaction(id: string, name: 'commit' | 'abort', args: ScriptArgument[]): Promise<unknown[]> {
+    const [topics, subscriptions] = await this.call(() => this.redis.hmget(transactionKeys(id).record, 'topics', 'subscriptions'));
+    if (topics === null) throw new StoreError('not-found', `transaction ${id} not found`);
+    const reply = await this.transactionScript(name, id, words(topics), words(subscriptions), args);
+    if (reply[0] === 1) throw new StoreError('not-found', `transaction ${id} not found`);
+    return reply;
+  }
+
+  /** Runs a script of lib/transaction.lua's shape. */
+  private async transactionScript(
+    name: ScriptName,
+    id: string,
+    topics: readonly string[],
+    subscriptions: readonly string[],
+    args: ScriptArgument[],
+  ): Promise<unknown[]> {
+    const keys = transactionKeys(id);
+    const places = await Promise.all(subscriptions.map(async (subscription) => (await this.locate(subscription)) ?? { topic: '', deadLetterTopic: '' }));
+    return this.script(
+      name,
+      [
+        keys.record,
+        keys.messages,
+        keys.acks,
+        transactionDeadlines,
+        ...topics.flatMap((topic) => [topicKeys(topic).meta, topicKeys(topic).stream]),
+        ...subscriptions.flatMap((subscription, i) => subscriptionScriptKeys(subscription, places[i]!)),
+      ],
+      [
+        this.options.finishedTransactionTtlMs ?? 3_600_000,
+        topics.length,
+        subscriptions.length,
+        ...topics.flatMap((topic) => [topicKeys(topic).idempotencyPrefix, topicKeys(topic).channel]),
+        ...subscriptions.flatMap((subscription, i) => subscriptionScriptNames(subscription, places[i]!)),
+        ...args,
+      ],
+    );
   }
 
   private async locate(subscription: string): Promise<SubscriptionPlace | undefined> {
@@ -467,6 +534,52 @@ export class RedisMessageStore implements MessageStore {
       throw new StoreError('unavailable', 'Redis is unreachable');
     }
   }
+}
+
+/** A subscription's 11 keys in the order of scripts/lib/subscription-core.lua. */
+function subscriptionScriptKeys(subscription: string, place: SubscriptionPlace): string[] {
+  const keys = subscriptionKeys(place.topic, subscription);
+  const topicKeySet = topicKeys(place.topic);
+  const deadLetterKeys = place.deadLetterTopic ? topicKeys(place.deadLetterTopic) : undefined;
+  return [
+    topicKeySet.stream,
+    topicKeySet.meta,
+    keys.meta,
+    keys.due,
+    keys.why,
+    keys.notes,
+    keys.dead,
+    keys.holders,
+    deadLetterKeys?.stream ?? '',
+    deadLetterKeys?.meta ?? '',
+    keys.unseen,
+  ];
+}
+
+/** A subscription's 5 names in the order of scripts/lib/subscription-core.lua. */
+function subscriptionScriptNames(subscription: string, place: SubscriptionPlace): string[] {
+  const deadLetterChannel = place.deadLetterTopic ? topicKeys(place.deadLetterTopic).channel : '';
+  return [subscription, place.topic, topicKeys(place.topic).channel, subscriptionKeys(place.topic, subscription).parkedPrefix, deadLetterChannel];
+}
+
+/** A message's values as scripts/lib/messages.lua reads them. */
+function pushMessage(args: ScriptArgument[], topicIndex: number, message: OutgoingMessage): void {
+  const attributes = Object.entries(message.attributes);
+  args.push(
+    topicIndex,
+    message.idempotencyKey,
+    message.idempotencyKey ? contentHash(message) : '',
+    message.data,
+    message.orderingKey,
+    message.traceparent,
+    message.tracestate,
+    attributes.length,
+  );
+  for (const [key, value] of attributes) args.push(key, value);
+}
+
+function words(text: string | null): string[] {
+  return text ? text.split(' ') : [];
 }
 
 function lexAfter(name: string): string {
