@@ -19,7 +19,7 @@ echo '{"type":"commonjs"}' >generated/ts/package.json
 python_out=clients/python
 grpc_python_plugin=${GRPC_PYTHON_PLUGIN:-/usr/bin/grpc_python_plugin}
 pyi_out=()
-if protoc --help | grep -q -- '--pyi_out'; then pyi_out=(--pyi_out="$python_out"); fi
+if protoc --help | grep -- '--pyi_out' >/dev/null; then pyi_out=(--pyi_out="$python_out"); fi
 rm -rf "$python_out/relay"
 mkdir -p "$python_out"
 protoc -I proto --plugin=protoc-gen-grpc_python="$grpc_python_plugin" \

@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1arelay/v1/transaction.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xbc\x01\n\x12TransactionMessage\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12@\n\nattributes\x18\x03 \x03(\x0b\x32,.relay.v1.TransactionMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x04 \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\x0eTransactionAck\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x0f\n\x07receipt\x18\x02 \x01(\t\"\x94\x01\n\x0ePrepareRequest\x12.\n\x08messages\x18\x01 \x03(\x0b\x32\x1c.relay.v1.TransactionMessage\x12&\n\x04\x61\x63ks\x18\x02 \x03(\x0b\x32\x18.relay.v1.TransactionAck\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\"Z\n\x0fPrepareResponse\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\'\n\rCommitRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"%\n\x0e\x43ommitResponse\x12\x13\n\x0bmessage_ids\x18\x01 \x03(\t\"&\n\x0c\x41\x62ortRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"\x0f\n\rAbortResponse2\xcb\x01\n\x12TransactionService\x12>\n\x07Prepare\x12\x18.relay.v1.PrepareRequest\x1a\x19.relay.v1.PrepareResponse\x12;\n\x06\x43ommit\x12\x17.relay.v1.CommitRequest\x1a\x18.relay.v1.CommitResponse\x12\x38\n\x05\x41\x62ort\x12\x16.relay.v1.AbortRequest\x1a\x17.relay.v1.AbortResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1arelay/v1/transaction.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xd5\x01\n\x12TransactionMessage\x12\r\n\x05topic\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12@\n\nattributes\x18\x03 \x03(\x0b\x32,.relay.v1.TransactionMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x04 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x05 \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"7\n\x0eTransactionAck\x12\x14\n\x0csubscription\x18\x01 \x01(\t\x12\x0f\n\x07receipt\x18\x02 \x01(\t\"\xac\x01\n\x0ePrepareRequest\x12.\n\x08messages\x18\x01 \x03(\x0b\x32\x1c.relay.v1.TransactionMessage\x12&\n\x04\x61\x63ks\x18\x02 \x03(\x0b\x32\x18.relay.v1.TransactionAck\x12*\n\x07timeout\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x16\n\x0etransaction_id\x18\x04 \x01(\t\"Z\n\x0fPrepareResponse\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\x12/\n\x0b\x65xpire_time\x18\x02 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\'\n\rCommitRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"%\n\x0e\x43ommitResponse\x12\x13\n\x0bmessage_ids\x18\x01 \x03(\t\"&\n\x0c\x41\x62ortRequest\x12\x16\n\x0etransaction_id\x18\x01 \x01(\t\"\x0f\n\rAbortResponse2\xcb\x01\n\x12TransactionService\x12>\n\x07Prepare\x12\x18.relay.v1.PrepareRequest\x1a\x19.relay.v1.PrepareResponse\x12;\n\x06\x43ommit\x12\x17.relay.v1.CommitRequest\x1a\x18.relay.v1.CommitResponse\x12\x38\n\x05\x41\x62ort\x12\x16.relay.v1.AbortRequest\x1a\x17.relay.v1.AbortResponseb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'relay.v1.transaction_pb2', globals())
@@ -25,23 +25,23 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._options = None
   _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._serialized_options = b'8\001'
   _TRANSACTIONMESSAGE._serialized_start=106
-  _TRANSACTIONMESSAGE._serialized_end=294
-  _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._serialized_start=245
-  _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._serialized_end=294
-  _TRANSACTIONACK._serialized_start=296
-  _TRANSACTIONACK._serialized_end=351
-  _PREPAREREQUEST._serialized_start=354
-  _PREPAREREQUEST._serialized_end=502
-  _PREPARERESPONSE._serialized_start=504
-  _PREPARERESPONSE._serialized_end=594
-  _COMMITREQUEST._serialized_start=596
-  _COMMITREQUEST._serialized_end=635
-  _COMMITRESPONSE._serialized_start=637
-  _COMMITRESPONSE._serialized_end=674
-  _ABORTREQUEST._serialized_start=676
-  _ABORTREQUEST._serialized_end=714
-  _ABORTRESPONSE._serialized_start=716
-  _ABORTRESPONSE._serialized_end=731
-  _TRANSACTIONSERVICE._serialized_start=734
-  _TRANSACTIONSERVICE._serialized_end=937
+  _TRANSACTIONMESSAGE._serialized_end=319
+  _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._serialized_start=270
+  _TRANSACTIONMESSAGE_ATTRIBUTESENTRY._serialized_end=319
+  _TRANSACTIONACK._serialized_start=321
+  _TRANSACTIONACK._serialized_end=376
+  _PREPAREREQUEST._serialized_start=379
+  _PREPAREREQUEST._serialized_end=551
+  _PREPARERESPONSE._serialized_start=553
+  _PREPARERESPONSE._serialized_end=643
+  _COMMITREQUEST._serialized_start=645
+  _COMMITREQUEST._serialized_end=684
+  _COMMITRESPONSE._serialized_start=686
+  _COMMITRESPONSE._serialized_end=723
+  _ABORTREQUEST._serialized_start=725
+  _ABORTREQUEST._serialized_end=763
+  _ABORTRESPONSE._serialized_start=765
+  _ABORTRESPONSE._serialized_end=780
+  _TRANSACTIONSERVICE._serialized_start=783
+  _TRANSACTIONSERVICE._serialized_end=986
 # @@protoc_insertion_point(module_scope)

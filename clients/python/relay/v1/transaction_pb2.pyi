@@ -30,14 +30,16 @@ class CommitResponse(_message.Message):
     def __init__(self, message_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PrepareRequest(_message.Message):
-    __slots__ = ["acks", "messages", "timeout"]
+    __slots__ = ["acks", "messages", "timeout", "transaction_id"]
     ACKS_FIELD_NUMBER: _ClassVar[int]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     TIMEOUT_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_ID_FIELD_NUMBER: _ClassVar[int]
     acks: _containers.RepeatedCompositeFieldContainer[TransactionAck]
     messages: _containers.RepeatedCompositeFieldContainer[TransactionMessage]
     timeout: _duration_pb2.Duration
-    def __init__(self, messages: _Optional[_Iterable[_Union[TransactionMessage, _Mapping]]] = ..., acks: _Optional[_Iterable[_Union[TransactionAck, _Mapping]]] = ..., timeout: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+    transaction_id: str
+    def __init__(self, messages: _Optional[_Iterable[_Union[TransactionMessage, _Mapping]]] = ..., acks: _Optional[_Iterable[_Union[TransactionAck, _Mapping]]] = ..., timeout: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., transaction_id: _Optional[str] = ...) -> None: ...
 
 class PrepareResponse(_message.Message):
     __slots__ = ["expire_time", "transaction_id"]
@@ -56,7 +58,7 @@ class TransactionAck(_message.Message):
     def __init__(self, subscription: _Optional[str] = ..., receipt: _Optional[str] = ...) -> None: ...
 
 class TransactionMessage(_message.Message):
-    __slots__ = ["attributes", "data", "ordering_key", "topic"]
+    __slots__ = ["attributes", "data", "idempotency_key", "ordering_key", "topic"]
     class AttributesEntry(_message.Message):
         __slots__ = ["key", "value"]
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -66,10 +68,12 @@ class TransactionMessage(_message.Message):
         def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
+    IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     ORDERING_KEY_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     attributes: _containers.ScalarMap[str, str]
     data: bytes
+    idempotency_key: str
     ordering_key: str
     topic: str
-    def __init__(self, topic: _Optional[str] = ..., data: _Optional[bytes] = ..., attributes: _Optional[_Mapping[str, str]] = ..., ordering_key: _Optional[str] = ...) -> None: ...
+    def __init__(self, topic: _Optional[str] = ..., data: _Optional[bytes] = ..., attributes: _Optional[_Mapping[str, str]] = ..., ordering_key: _Optional[str] = ..., idempotency_key: _Optional[str] = ...) -> None: ...

@@ -6,8 +6,9 @@ from relay.v1 import transaction_pb2 as relay_dot_v1_dot_transaction__pb2
 
 
 class TransactionServiceStub(object):
-    """Atomic publish across topics, with acknowledgements applied in the same step.
-    All three RPCs answer UNIMPLEMENTED until transactions arrive.
+    """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
+    and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
+    Abort repeat their answers), then forgotten (NOT_FOUND).
     """
 
     def __init__(self, channel):
@@ -34,31 +35,38 @@ class TransactionServiceStub(object):
 
 
 class TransactionServiceServicer(object):
-    """Atomic publish across topics, with acknowledgements applied in the same step.
-    All three RPCs answer UNIMPLEMENTED until transactions arrive.
+    """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
+    and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
+    Abort repeat their answers), then forgotten (NOT_FOUND).
     """
 
     def Prepare(self, request, context):
-        """Stages messages (to any topics) and receipts to acknowledge, invisible to every subscriber.
-        Returns INVALID_ARGUMENT for bad names, sizes or receipts; NOT_FOUND for an unknown topic or
-        subscription; RESOURCE_EXHAUSTED over the batch limits; UNAVAILABLE when the store is unreachable.
+        """Stages messages (to any topics) and receipts to acknowledge, invisible to every subscriber;
+        keeps the receipts' leases alive until the transaction expires. Idempotent with a
+        client-chosen transaction_id: a repeat answers the first Prepare, content unchanged.
+        Returns INVALID_ARGUMENT for bad names, sizes, receipts or timeout; NOT_FOUND for an unknown
+        topic or subscription; RESOURCE_EXHAUSTED over the batch limits; UNAVAILABLE when the store is
+        unreachable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Commit(self, request, context):
-        """Makes every staged message visible and applies every staged acknowledgement, or none.
-        Idempotent: a repeat returns the same message ids. Returns NOT_FOUND for an unknown transaction,
-        ABORTED when it was aborted or expired, UNAVAILABLE when the store is unreachable.
+        """Makes every staged message visible and applies every staged acknowledgement, all or none.
+        Idempotent: a repeat returns the same message ids. Returns NOT_FOUND for an unknown
+        transaction; ABORTED (with the reason) when it was aborted or expired, or when a receipt is no
+        longer current, a topic or subscription was deleted or an idempotency key names other content —
+        then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def Abort(self, request, context):
-        """Discards a prepared transaction. Idempotent. Returns NOT_FOUND for an unknown transaction,
-        FAILED_PRECONDITION when it was already committed, UNAVAILABLE when the store is unreachable.
+        """Discards a prepared transaction: staged messages dropped, its receipts redelivered as after a
+        nack. Idempotent. Returns NOT_FOUND for an unknown transaction, FAILED_PRECONDITION when it was
+        already committed, UNAVAILABLE when the store is unreachable.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -90,8 +98,9 @@ def add_TransactionServiceServicer_to_server(servicer, server):
 
  # This class is part of an EXPERIMENTAL API.
 class TransactionService(object):
-    """Atomic publish across topics, with acknowledgements applied in the same step.
-    All three RPCs answer UNIMPLEMENTED until transactions arrive.
+    """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
+    and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
+    Abort repeat their answers), then forgotten (NOT_FOUND).
     """
 
     @staticmethod

@@ -8,10 +8,12 @@ export interface PrepareRequest {
   'messages'?: (_relay_v1_TransactionMessage)[];
   'acks'?: (_relay_v1_TransactionAck)[];
   'timeout'?: (_google_protobuf_Duration | null);
+  'transactionId'?: (string);
 }
 
 export interface PrepareRequest__Output {
   'messages': (_relay_v1_TransactionMessage__Output)[];
   'acks': (_relay_v1_TransactionAck__Output)[];
   'timeout': (_google_protobuf_Duration__Output | null);
+  'transactionId': (string);
 }

@@ -6,6 +6,7 @@ export interface TransactionMessage {
   'data'?: (Buffer | Uint8Array | string);
   'attributes'?: ({[key: string]: string});
   'orderingKey'?: (string);
+  'idempotencyKey'?: (string);
 }
 
 export interface TransactionMessage__Output {
@@ -13,4 +14,5 @@ export interface TransactionMessage__Output {
   'data': (Buffer);
   'attributes': ({[key: string]: string});
   'orderingKey': (string);
+  'idempotencyKey': (string);
 }
