@@ -33,6 +33,8 @@ export interface Config {
   readonly pollIntervalMs: number;
   /** Every topic's retention is applied this often. */
   readonly trimIntervalMs: number;
+  /** How long a committed or aborted transaction is remembered (repeats of Commit/Abort answer as before). */
+  readonly finishedTransactionTtlMs: number;
 }
 
 interface Setting {
@@ -62,8 +64,13 @@ export const settings = {
   maxBatchBytes: { env: 'RELAY_MAX_BATCH_BYTES', description: 'largest Publish request', fallback: String(10 * 1024 * 1024) },
   maxMetadataBytes: { env: 'RELAY_MAX_METADATA_BYTES', description: 'largest request metadata (headers)', fallback: '8192' },
   drainTimeoutMs: { env: 'RELAY_DRAIN_TIMEOUT_MS', description: 'grace period of SIGTERM', fallback: '10000' },
-  pollIntervalMs: { env: 'RELAY_POLL_INTERVAL_MS', description: 'how often idle subscriptions look for due redeliveries', fallback: '1000' },
+  pollIntervalMs: {
+    env: 'RELAY_POLL_INTERVAL_MS',
+    description: 'how often idle subscriptions look for due redeliveries, and expired transactions are aborted',
+    fallback: '1000',
+  },
   trimIntervalMs: { env: 'RELAY_TRIM_INTERVAL_MS', description: 'how often retention is applied to every topic', fallback: '60000' },
+  finishedTransactionTtlMs: { env: 'RELAY_FINISHED_TRANSACTION_TTL_MS', description: 'how long finished transactions are remembered', fallback: '3600000' },
 } satisfies Record<keyof Config, Setting>;
 
 export class ConfigError extends Error {
@@ -143,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     drainTimeoutMs: integer(settings.drainTimeoutMs, 0, 600_000),
     pollIntervalMs: integer(settings.pollIntervalMs, 10, 60_000),
     trimIntervalMs: integer(settings.trimIntervalMs, 100, 24 * 3600 * 1000),
+    finishedTransactionTtlMs: integer(settings.finishedTransactionTtlMs, 100, 7 * day),
   };
   if (config.minBackoffMs > config.maxBackoffMs) {
     problems.push(`${settings.minBackoffMs.env} must not exceed ${settings.maxBackoffMs.env}`);

@@ -31,13 +31,6 @@ export function unary<Request, Response>(
   };
 }
 
-/** A handler for an RPC a later release implements: says so, pretends nothing. */
-export function unimplemented(what: string) {
-  return (_call: unknown, callback: sendUnaryData<never>): void => {
-    callback({ code: status.UNIMPLEMENTED, details: `${what} is not implemented yet` });
-  };
-}
-
 export function toTimestamp(ms: number) {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }

@@ -18,9 +18,9 @@ try {
 const log = createLogger(config.logLevel);
 let store: MessageStore;
 if (config.redisUrl) {
-  store = new RedisMessageStore({ url: config.redisUrl });
+  store = new RedisMessageStore({ url: config.redisUrl, finishedTransactionTtlMs: config.finishedTransactionTtlMs });
 } else {
-  store = new MemoryMessageStore();
+  store = new MemoryMessageStore({ finishedTransactionTtlMs: config.finishedTransactionTtlMs });
   log.warn('no REDIS_URL: running on the embedded memory store; nothing survives a restart');
 }
 

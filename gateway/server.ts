@@ -9,7 +9,7 @@ import { adminService } from './admin-service.ts';
 import { metadataLimit } from './metadata-limit.ts';
 import { loadRelayProto } from './proto.ts';
 import { publisherService } from './publisher-service.ts';
-import { runRetention } from './retention.ts';
+import { runHousekeeping } from './housekeeping.ts';
 import { subscriberService } from './subscriber-service.ts';
 import { transactionService } from './transaction-service.ts';
 
@@ -39,7 +39,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   server.addService(relay.PublisherService!.service, publisherService(context));
   server.addService(relay.SubscriberService!.service, subscriber.handlers);
   server.addService(relay.AdminService!.service, adminService(context));
-  server.addService(relay.TransactionService!.service, transactionService());
+  server.addService(relay.TransactionService!.service, transactionService(context));
 
   const health = new HealthImplementation({ '': 'SERVING', ...Object.fromEntries(serviceNames.map((name) => [`relay.v1.${name}`, 'SERVING'])) });
   health.addToServer(server);
@@ -49,11 +49,11 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
 
-  const stopRetention = runRetention(store, config.trimIntervalMs, log);
+  const stopHousekeeping = runHousekeeping(store, config.trimIntervalMs, config.pollIntervalMs, log);
   let closing: Promise<void> | undefined;
   const drain = async () => {
     draining = true;
-    stopRetention();
+    stopHousekeeping();
     health.setStatus('', 'NOT_SERVING');
     for (const name of serviceNames) health.setStatus(`relay.v1.${name}`, 'NOT_SERVING');
     await subscriber.drain();

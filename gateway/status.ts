@@ -20,6 +20,7 @@ const storeStatus: Record<StoreErrorCode, status> = {
   'already-exists': status.ALREADY_EXISTS,
   'failed-precondition': status.FAILED_PRECONDITION,
   'invalid-argument': status.INVALID_ARGUMENT,
+  aborted: status.ABORTED,
   unavailable: status.UNAVAILABLE,
 };
 
