@@ -11,12 +11,15 @@ import {
   type MessageStore,
   type OutgoingMessage,
   type Page,
+  type PreparedTransaction,
   type PublishOutcome,
   type Receipt,
   type ReceiveRequest,
   type ReceiveResult,
   type SeekTarget,
   type Settlement,
+  type StagedAck,
+  type StagedMessage,
   type StoredMessage,
   type SubscriptionConfig,
   type SubscriptionStats,
@@ -88,6 +91,29 @@ interface Watcher {
   readonly listener: () => void;
 }
 
+/** What became of a transaction: still prepared, or finished (and then remembered for a while). */
+type TransactionOutcome =
+  | { readonly state: 'prepared' }
+  | { readonly state: 'committed'; readonly messageIds: readonly string[] }
+  | { readonly state: 'aborted'; readonly reason: string };
+
+interface Transaction {
+  readonly id: string;
+  readonly expiresMs: number;
+  /** Copies of what prepare was given, in staged order; emptied once the transaction finished. */
+  messages: readonly StagedMessage[];
+  acks: readonly StagedAck[];
+  outcome: TransactionOutcome;
+}
+
+export interface MemoryStoreOptions {
+  /**
+   * How long a committed or aborted transaction is remembered (repeats of commit and abort answer as
+   * before); afterwards its id is unknown. Default 3_600_000 (1 hour).
+   */
+  readonly finishedTransactionTtlMs?: number;
+}
+
 /** A message's stored fields other than its id and publish time. */
 type MessageBody = Omit<StoredMessage, 'id' | 'publishTimeMs'>;
 
@@ -98,7 +124,18 @@ export class MemoryMessageStore implements MessageStore {
   private readonly subscriptions = new Map<string, SubscriptionState>();
   // Kept apart from topics: a watch may outlive a delete and recreate of its topic, as a Redis channel does.
   private readonly watchers = new Map<string, Set<Watcher>>();
+  /** Every transaction not forgotten yet, by id. */
+  private readonly transactions = new Map<string, Transaction>();
+  /** Ids of the prepared ones, for expireTransactions. */
+  private readonly prepared = new Set<string>();
+  /** Finished ones: id to the instant it is forgotten. One TTL for all, so insertion order is forget order. */
+  private readonly finished = new Map<string, number>();
+  private readonly finishedTransactionTtlMs: number;
   private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.finishedTransactionTtlMs = options.finishedTransactionTtlMs ?? 3_600_000;
+  }
 
   async createTopic(topic: Omit<TopicConfig, 'createTimeMs'>): Promise<TopicConfig> {
     this.ensureOpen();
@@ -195,61 +232,20 @@ export class MemoryMessageStore implements MessageStore {
   async publish(topicName: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome[]> {
     this.ensureOpen();
     const topic = this.topic(topicName);
-    const now = Date.now();
-    pruneKeys(topic, now);
-
-    // Stage everything first: a conflict anywhere in the batch must leave the topic untouched.
+    // Planned first: a conflict anywhere in the batch must leave the topic untouched.
+    const batch = new AppendBatch(topic, Date.now());
     const outcomes: PublishOutcome[] = [];
-    const staged: StoredMessage[] = [];
-    const stagedKeys = new Map<string, IdempotencyRecord>();
-    let { lastMs, lastSeq } = topic;
     for (const message of messages) {
-      const key = message.idempotencyKey;
-      const hash = key === '' ? '' : contentHash(message);
-      if (key !== '') {
-        const seen = stagedKeys.get(key) ?? liveKey(topic, key, now);
-        if (seen !== undefined) {
-          if (seen.hash !== hash) {
-            throw new StoreError(
-              'already-exists',
-              `idempotency key '${key}' was already used with other content on topic '${topicName}'`,
-            );
-          }
-          outcomes.push({ messageId: seen.messageId, duplicate: true });
-          continue;
-        }
+      const outcome = batch.add(message);
+      if (outcome === 'conflict') {
+        throw new StoreError(
+          'already-exists',
+          `idempotency key '${message.idempotencyKey}' was already used with other content on topic '${topicName}'`,
+        );
       }
-      // As XADD with '*': the ms part never goes back, the sequence counts within one ms.
-      const ms = Math.max(now, lastMs);
-      lastSeq = ms === lastMs ? lastSeq + 1 : 0;
-      lastMs = ms;
-      const id = `${ms}-${lastSeq}`;
-      staged.push(
-        storedMessage(id, ms, {
-          data: message.data,
-          attributes: message.attributes,
-          orderingKey: message.orderingKey,
-          traceparent: message.traceparent,
-          tracestate: message.tracestate,
-          originalId: '',
-        }),
-      );
-      if (key !== '') stagedKeys.set(key, { messageId: id, hash, expiresMs: now + topic.config.dedupWindowMs });
-      outcomes.push({ messageId: id, duplicate: false });
+      outcomes.push(outcome);
     }
-
-    for (const message of staged) {
-      topic.log.push(message);
-      topic.byId.set(message.id, message);
-    }
-    for (const [key, record] of stagedKeys) {
-      // Delete first so the key moves to the end and insertion order stays expiry order.
-      topic.keys.delete(key);
-      topic.keys.set(key, record);
-    }
-    topic.lastMs = lastMs;
-    topic.lastSeq = lastSeq;
-    if (staged.length > 0) this.notify(topicName);
+    if (batch.apply()) this.notify(topicName);
     return outcomes;
   }
 
@@ -543,6 +539,97 @@ export class MemoryMessageStore implements MessageStore {
     return removed;
   }
 
+  async prepare(
+    id: string,
+    messages: readonly StagedMessage[],
+    acks: readonly StagedAck[],
+    timeoutMs: number,
+  ): Promise<PreparedTransaction> {
+    this.ensureOpen();
+    const now = Date.now();
+    this.forgetFinished(now);
+    // Idempotent: whatever the transaction became, the first prepare's answer stands.
+    const existing = this.transactions.get(id);
+    if (existing !== undefined) return Object.freeze({ id, expiresMs: existing.expiresMs });
+    for (const message of messages) this.topic(message.topic);
+    for (const ack of acks) this.subscription(ack.subscription);
+
+    const expiresMs = now + timeoutMs;
+    // The transaction holds the leases of its current receipts until it expires; stale ones are staged
+    // all the same (commit then aborts).
+    for (const ack of acks) {
+      const entry = currentEntry(this.subscriptions.get(ack.subscription)!, ack.receipt);
+      if (entry !== undefined) entry.dueMs = expiresMs;
+    }
+    this.transactions.set(id, {
+      id,
+      expiresMs,
+      messages: messages.map((message) => ({ ...message, data: Buffer.from(message.data), attributes: { ...message.attributes } })),
+      acks: acks.map((ack) => ({ subscription: ack.subscription, receipt: { messageId: ack.receipt.messageId, attempt: ack.receipt.attempt } })),
+      outcome: { state: 'prepared' },
+    });
+    this.prepared.add(id);
+    return Object.freeze({ id, expiresMs });
+  }
+
+  async commit(id: string): Promise<string[]> {
+    this.ensureOpen();
+    const now = Date.now();
+    this.forgetFinished(now);
+    const transaction = this.transaction(id);
+    const { outcome } = transaction;
+    if (outcome.state === 'committed') return [...outcome.messageIds];
+    if (outcome.state === 'aborted') throw abortedError(id, outcome.reason);
+    if (now > transaction.expiresMs) {
+      this.abortTransaction(transaction, 'expired', now);
+      throw abortedError(id, 'expired');
+    }
+
+    // Every check before anything is applied: a failing one aborts the transaction and applies nothing.
+    const plan = this.planCommit(transaction, now);
+    if (typeof plan === 'string') {
+      this.abortTransaction(transaction, plan, now);
+      throw abortedError(id, plan);
+    }
+
+    for (const [topicName, batch] of plan.batches) if (batch.apply()) this.notify(topicName);
+    for (const { subscription: name, receipt } of transaction.acks) {
+      const subscription = this.subscriptions.get(name)!;
+      // Not in flight any more: the same receipt was staged twice and the first copy acked it.
+      if (!subscription.inFlight.delete(receipt.messageId)) continue;
+      this.freeKey(subscription, this.topics.get(subscription.config.topic)!, receipt.messageId, now);
+    }
+    const messageIds = Object.freeze(plan.outcomes.map((o) => o.messageId));
+    this.finish(transaction, { state: 'committed', messageIds }, now);
+    return [...messageIds];
+  }
+
+  async abort(id: string): Promise<void> {
+    this.ensureOpen();
+    const now = Date.now();
+    this.forgetFinished(now);
+    const transaction = this.transaction(id);
+    if (transaction.outcome.state === 'committed') {
+      throw new StoreError('failed-precondition', `transaction ${id} was committed`);
+    }
+    if (transaction.outcome.state === 'aborted') return;
+    this.abortTransaction(transaction, 'aborted', now);
+  }
+
+  async expireTransactions(): Promise<number> {
+    this.ensureOpen();
+    const now = Date.now();
+    this.forgetFinished(now);
+    let expired = 0;
+    for (const id of [...this.prepared]) {
+      const transaction = this.transactions.get(id)!;
+      if (transaction.expiresMs > now) continue;
+      this.abortTransaction(transaction, 'expired', now);
+      expired += 1;
+    }
+    return expired;
+  }
+
   watch(topic: string, listener: () => void): () => void {
     this.ensureOpen();
     const watcher: Watcher = { listener };
@@ -650,6 +737,80 @@ export class MemoryMessageStore implements MessageStore {
     topic.byId.delete(message.id);
   }
 
+  /**
+   * Checks a prepared transaction as commit must, in this order: its topics and subscriptions still
+   * exist, its receipts are current, its idempotency keys name no other content (in each topic as one
+   * publish batch). Answers the planned appends and outcomes in staged order, or the reason to abort.
+   */
+  private planCommit(
+    transaction: Transaction,
+    now: number,
+  ): { batches: Map<string, AppendBatch>; outcomes: PublishOutcome[] } | string {
+    for (const { topic } of transaction.messages) {
+      if (!this.topics.has(topic)) return `topic ${topic} was deleted`;
+    }
+    for (const { subscription } of transaction.acks) {
+      if (!this.subscriptions.has(subscription)) return `subscription ${subscription} was deleted`;
+    }
+    for (const { subscription, receipt } of transaction.acks) {
+      if (currentEntry(this.subscriptions.get(subscription)!, receipt) === undefined) {
+        return `receipt of message ${receipt.messageId} in subscription ${subscription} is no longer current`;
+      }
+    }
+    const batches = new Map<string, AppendBatch>();
+    const outcomes: PublishOutcome[] = [];
+    for (const message of transaction.messages) {
+      let batch = batches.get(message.topic);
+      if (batch === undefined) batches.set(message.topic, (batch = new AppendBatch(this.topics.get(message.topic)!, now)));
+      const outcome = batch.add(message);
+      if (outcome === 'conflict') return `idempotency key ${message.idempotencyKey} was used for other content`;
+      outcomes.push(outcome);
+    }
+    return { batches, outcomes };
+  }
+
+  /**
+   * Aborts a prepared transaction: its staged messages are dropped, and each of its receipts that is
+   * still current falls due after the backoff of its attempt, as a nack without a delay makes it.
+   */
+  private abortTransaction(transaction: Transaction, reason: string, now: number): void {
+    const dueNow = new Set<string>();
+    for (const { subscription: name, receipt } of transaction.acks) {
+      const subscription = this.subscriptions.get(name);
+      const entry = subscription === undefined ? undefined : currentEntry(subscription, receipt);
+      if (entry === undefined) continue;
+      const delay = backoff(subscription!.config, entry.attempt);
+      entry.dueMs = now + delay;
+      entry.reason = 'nack';
+      if (delay <= 0) dueNow.add(subscription!.config.topic);
+    }
+    this.finish(transaction, { state: 'aborted', reason }, now);
+    for (const topic of dueNow) this.notify(topic);
+  }
+
+  private finish(transaction: Transaction, outcome: TransactionOutcome, now: number): void {
+    transaction.outcome = outcome;
+    transaction.messages = [];
+    transaction.acks = [];
+    this.prepared.delete(transaction.id);
+    this.finished.set(transaction.id, now + this.finishedTransactionTtlMs);
+  }
+
+  /** Forgets the finished transactions whose time is up (lazily, on every transaction call). */
+  private forgetFinished(now: number): void {
+    for (const [id, forgetMs] of this.finished) {
+      if (forgetMs > now) break;
+      this.finished.delete(id);
+      this.transactions.delete(id);
+    }
+  }
+
+  private transaction(id: string): Transaction {
+    const transaction = this.transactions.get(id);
+    if (transaction === undefined) throw new StoreError('not-found', `transaction ${id} not found`);
+    return transaction;
+  }
+
   private subscriptionsOf(topic: string): SubscriptionState[] {
     return [...this.subscriptions.values()].filter((subscription) => subscription.config.topic === topic);
   }
@@ -697,6 +858,83 @@ function settle(subscription: SubscriptionState, receipt: Receipt, apply: (entry
   if (entry.attempt !== receipt.attempt) return 'invalid-receipt';
   apply(entry);
   return 'ok';
+}
+
+/**
+ * The in-flight entry a receipt names, when that receipt is current (delivered, under that attempt);
+ * undefined for a settled message or another attempt.
+ */
+function currentEntry(subscription: SubscriptionState, receipt: Receipt): InFlight | undefined {
+  const entry = subscription.inFlight.get(receipt.messageId);
+  return entry !== undefined && entry.attempt > 0 && entry.attempt === receipt.attempt ? entry : undefined;
+}
+
+function abortedError(id: string, reason: string): StoreError {
+  return new StoreError('aborted', `transaction ${id} was aborted: ${reason}`);
+}
+
+/**
+ * Appends to one topic planned as one publish batch: ids handed out as XADD with '*' does, idempotency
+ * keys checked against the topic's window and the batch itself. Nothing changes until apply().
+ */
+class AppendBatch {
+  private readonly messages: StoredMessage[] = [];
+  private readonly keys = new Map<string, IdempotencyRecord>();
+  private lastMs: number;
+  private lastSeq: number;
+
+  constructor(
+    private readonly topic: TopicState,
+    private readonly now: number,
+  ) {
+    pruneKeys(topic, now);
+    this.lastMs = topic.lastMs;
+    this.lastSeq = topic.lastSeq;
+  }
+
+  /** The message's outcome; 'conflict' when its idempotency key was used with other content. */
+  add(message: OutgoingMessage): PublishOutcome | 'conflict' {
+    const key = message.idempotencyKey;
+    const hash = key === '' ? '' : contentHash(message);
+    if (key !== '') {
+      const seen = this.keys.get(key) ?? liveKey(this.topic, key, this.now);
+      if (seen !== undefined) return seen.hash === hash ? { messageId: seen.messageId, duplicate: true } : 'conflict';
+    }
+    // The ms part never goes back, the sequence counts within one ms.
+    const ms = Math.max(this.now, this.lastMs);
+    this.lastSeq = ms === this.lastMs ? this.lastSeq + 1 : 0;
+    this.lastMs = ms;
+    const id = `${ms}-${this.lastSeq}`;
+    this.messages.push(
+      storedMessage(id, ms, {
+        data: message.data,
+        attributes: message.attributes,
+        orderingKey: message.orderingKey,
+        traceparent: message.traceparent,
+        tracestate: message.tracestate,
+        originalId: '',
+      }),
+    );
+    if (key !== '') this.keys.set(key, { messageId: id, hash, expiresMs: this.now + this.topic.config.dedupWindowMs });
+    return { messageId: id, duplicate: false };
+  }
+
+  /** Stores what add planned; answers whether any message was stored (then the caller notifies). */
+  apply(): boolean {
+    const { topic } = this;
+    for (const message of this.messages) {
+      topic.log.push(message);
+      topic.byId.set(message.id, message);
+    }
+    for (const [key, record] of this.keys) {
+      // Delete first so the key moves to the end and insertion order stays expiry order.
+      topic.keys.delete(key);
+      topic.keys.set(key, record);
+    }
+    topic.lastMs = this.lastMs;
+    topic.lastSeq = this.lastSeq;
+    return this.messages.length > 0;
+  }
 }
 
 /** In-flight entries due at `now`, earliest due first (id order among equals). */

@@ -2,7 +2,7 @@
 import { MemoryMessageStore } from '../../adapters/memory/memory-store.ts';
 import { defineStoreContract } from './store-contract.ts';
 
-defineStoreContract('memory', async () => {
-  const store = new MemoryMessageStore();
+defineStoreContract('memory', async (options = {}) => {
+  const store = new MemoryMessageStore({ finishedTransactionTtlMs: options.finishedTransactionTtlMs });
   return { store, cleanup: () => store.close() };
 });

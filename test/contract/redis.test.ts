@@ -3,9 +3,9 @@ import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { startRedisServer } from '../helpers/redis-server.ts';
 import { defineStoreContract } from './store-contract.ts';
 
-defineStoreContract('redis', async () => {
+defineStoreContract('redis', async (options = {}) => {
   const redis = await startRedisServer();
-  const store = new RedisMessageStore({ url: redis.url });
+  const store = new RedisMessageStore({ url: redis.url, finishedTransactionTtlMs: options.finishedTransactionTtlMs });
   return {
     store,
     cleanup: async () => {

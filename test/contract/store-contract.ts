@@ -14,6 +14,8 @@ import {
   type OutgoingMessage,
   type ReceiveRequest,
   type ReceiveResult,
+  type StagedAck,
+  type StagedMessage,
   type StoreErrorCode,
   type SubscriptionConfig,
   type TopicConfig,
@@ -22,6 +24,12 @@ import {
 export interface StoreFixture {
   readonly store: MessageStore;
   cleanup(): Promise<void>;
+}
+
+/** Settings a test may ask of a store of its own; every adapter takes them under these names. */
+export interface StoreOptions {
+  /** Passed on to the store; its own default when absent. */
+  readonly finishedTransactionTtlMs?: number;
 }
 
 /** How long a poll waits for something that should happen soon; generous for a loaded 2-core machine. */
@@ -46,7 +54,7 @@ const SUBSCRIPTION_DEFAULTS = {
   ordering: false,
 } as const;
 
-export function defineStoreContract(name: string, makeStore: () => Promise<StoreFixture>): void {
+export function defineStoreContract(name: string, makeStore: (options?: StoreOptions) => Promise<StoreFixture>): void {
   // One store for every suite: made in the first suite's before hook, cleaned in the last one's after.
   let fixture: StoreFixture | undefined;
   let store!: MessageStore;
@@ -1492,6 +1500,366 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
     await rejectsWith('not-found', () => store.trim(uniqueName()));
   });
 
+  // ---------------------------------------------------------------- transactions
+
+  const transactions = newSuite('transactions');
+
+  transactions('staged messages are invisible until commit, then every one arrives at every subscription of its topic, in staged order', async () => {
+    const a = await createTopic();
+    const b = await createTopic();
+    const a1 = await createSubscription(a);
+    const a2 = await createSubscription(a);
+    const b1 = await createSubscription(b);
+    const watched = countCalls(a);
+    await sleep(WATCH_SETTLE_MS);
+    const id = transactionId();
+    await store.prepare(id, [staged(a, 'a1'), staged(b, 'b1'), staged(a, 'a2'), staged(b, 'b2')], [], 10_000);
+    for (const subscription of [a1, a2, b1]) {
+      assert.equal(texts(await drain(subscription)), [], 'nothing receivable while prepared');
+      assert.is((await store.stats(subscription)).backlog, 0, 'nothing in the backlog while prepared');
+    }
+    const committed = await store.commit(id);
+    assert.is(committed.length, 4);
+    assert.ok(compareIds(committed[0]!, committed[2]!) < 0 && compareIds(committed[1]!, committed[3]!) < 0);
+    for (const subscription of [a1, a2]) {
+      const got = await drain(subscription);
+      assert.equal(texts(got), ['a1', 'a2']);
+      assert.equal(ids(got), [committed[0], committed[2]]);
+    }
+    const got = await drain(b1);
+    assert.equal(texts(got), ['b1', 'b2']);
+    assert.equal(ids(got), [committed[1], committed[3]]);
+    await waitFor(async () => watched.calls() > 0, 'the topic watchers are called after commit');
+    watched.stop();
+  });
+
+  transactions('commit acks the staged receipts: the consumed message is settled, not redelivered, and its receipt answers ok', async () => {
+    const input = await topicWithSubscription();
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('in')]);
+    const [consumed] = await receiveEventually(input.subscription);
+    const id = transactionId();
+    await store.prepare(id, [staged(output.topic, 'out')], [stagedAck(input.subscription, consumed!)], 10_000);
+    assert.is((await store.inspect(input.topic, consumed!.message.id)).states[0]!.state, 'in-flight', 'not acked while prepared');
+    const [produced] = await store.commit(id);
+    assert.equal((await store.inspect(input.topic, consumed!.message.id)).states, [
+      { subscription: input.subscription, state: 'acked', attempts: 0, consumer: '', lastError: '' },
+    ]);
+    assert.is((await store.stats(input.subscription)).inFlight, 0);
+    assert.equal(await store.ack(input.subscription, [receiptOf(consumed!)]), ['ok']);
+    assert.equal(ids(await drain(input.subscription)), []);
+    assert.equal(ids(await drain(output.subscription)), [produced]);
+  });
+
+  transactions('commit twice answers the same ids and stores nothing twice', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const id = transactionId();
+    await store.prepare(id, [staged(topic, 'x'), staged(topic, 'y')], [], 10_000);
+    const first = await store.commit(id);
+    assert.equal(await store.commit(id), first);
+    assert.equal(ids(await drain(subscription)), first);
+  });
+
+  transactions('abort drops the staged messages and makes the consumed message due after its backoff, reason nack; abort twice is ok', async () => {
+    const input = await topicWithSubscription({ minBackoffMs: 100 });
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('in')]);
+    const [consumed] = await receiveEventually(input.subscription);
+    const id = transactionId();
+    await store.prepare(id, [staged(output.topic, 'out')], [stagedAck(input.subscription, consumed!)], 10_000);
+    const before = Date.now();
+    await store.abort(id);
+    await store.abort(id);
+    assert.equal(texts(await drain(output.subscription)), []);
+    const [again] = await receiveEventually(input.subscription, { consumer: 'worker' });
+    assert.ok(Date.now() >= before + 100 - CLOCK_SLACK_MS, 'not before the backoff of attempt 1');
+    assert.is(again!.message.id, consumed!.message.id);
+    assert.is(again!.attempt, 2);
+    assert.is(again!.reason, 'nack');
+    // An abort is a nack without a reason of its own: the last error stays as it was.
+    assert.equal((await store.inspect(input.topic, consumed!.message.id)).states, [
+      { subscription: input.subscription, state: 'in-flight', attempts: 2, consumer: 'worker', lastError: '' },
+    ]);
+  });
+
+  transactions('commit after abort throws aborted with the reason; abort after commit throws failed-precondition', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const aborted = transactionId();
+    await store.prepare(aborted, [staged(topic, 'never')], [], 10_000);
+    await store.abort(aborted);
+    const error = await rejectsWith('aborted', () => store.commit(aborted));
+    assert.ok(error.message.includes(aborted) && error.message.includes('aborted'), error.message);
+    await rejectsWith('aborted', () => store.commit(aborted), 'a second commit');
+    const committed = transactionId();
+    await store.prepare(committed, [staged(topic, 'kept')], [], 10_000);
+    const produced = await store.commit(committed);
+    await rejectsWith('failed-precondition', () => store.abort(committed));
+    assert.equal(await store.commit(committed), produced, 'still committed');
+    assert.equal(texts(await drain(subscription)), ['kept']);
+  });
+
+  transactions('prepare again with the same id answers the first expiry and stages nothing more, whatever it names and also after commit', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const id = transactionId();
+    const before = Date.now();
+    const first = await store.prepare(id, [staged(topic, 'first')], [], 5_000);
+    const after = Date.now();
+    assert.is(first.id, id);
+    assert.ok(first.expiresMs >= before + 5_000 - CLOCK_SLACK_MS && first.expiresMs <= after + 5_000 + CLOCK_SLACK_MS);
+    const second = await store.prepare(id, [staged(topic, 'second'), staged(uniqueName(), 'unknown topic')], [], 60_000);
+    assert.equal({ ...second }, { ...first });
+    const produced = await store.commit(id);
+    assert.is(produced.length, 1);
+    assert.equal({ ...(await store.prepare(id, [staged(topic, 'third')], [], 60_000)) }, { ...first });
+    assert.equal(await store.commit(id), produced);
+    assert.equal(texts(await drain(subscription)), ['first']);
+  });
+
+  transactions('commit after the timeout throws aborted (expired), makes nothing visible, and the consumed message comes again after its backoff, reason nack', async () => {
+    const input = await topicWithSubscription({ minBackoffMs: 100 });
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('in')]);
+    const [consumed] = await receiveEventually(input.subscription);
+    const id = transactionId();
+    const { expiresMs } = await store.prepare(id, [staged(output.topic, 'out')], [stagedAck(input.subscription, consumed!)], 200);
+    await sleep(Math.max(0, expiresMs - Date.now()) + 100);
+    const before = Date.now();
+    const error = await rejectsWith('aborted', () => store.commit(id));
+    assert.ok(error.message.includes('expired'), error.message);
+    await rejectsWith('aborted', () => store.commit(id), 'a second commit');
+    assert.equal(texts(await drain(output.subscription)), []);
+    const [again] = await receiveEventually(input.subscription);
+    assert.ok(Date.now() >= before + 100 - CLOCK_SLACK_MS, 'not before the backoff of attempt 1');
+    assert.is(again!.message.id, consumed!.message.id);
+    assert.is(again!.attempt, 2);
+    assert.is(again!.reason, 'nack');
+  });
+
+  transactions('expireTransactions aborts every prepared transaction past its expiry, answers how many, and leaves the others', async () => {
+    const input = await topicWithSubscription({ minBackoffMs: 100 });
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('in-1'), message('in-2')]);
+    const [one, two] = await receiveEventually(input.subscription, { maxMessages: 2 });
+    const early = [transactionId(), transactionId()];
+    await store.prepare(early[0]!, [staged(output.topic, 'early-1')], [stagedAck(input.subscription, one!)], 200);
+    const { expiresMs } = await store.prepare(early[1]!, [staged(output.topic, 'early-2')], [stagedAck(input.subscription, two!)], 200);
+    const late = transactionId();
+    await store.prepare(late, [staged(output.topic, 'late')], [], 60_000);
+    await sleep(Math.max(0, expiresMs - Date.now()) + 100);
+    // Other tests' transactions may expire meanwhile; these two must be among those counted.
+    assert.ok((await store.expireTransactions()) >= 2);
+    for (const id of early) {
+      const error = await rejectsWith('aborted', () => store.commit(id));
+      assert.ok(error.message.includes('expired'), error.message);
+    }
+    await store.abort(early[0]!);
+    const produced = await store.commit(late);
+    assert.equal(ids(await drain(output.subscription)), produced);
+    const again: Delivery[] = [];
+    await waitFor(async () => {
+      again.push(...(await receive(input.subscription)).deliveries);
+      return again.length >= 2;
+    }, 'both consumed messages come again');
+    assert.equal(again.map((d) => [d.message.id, d.attempt, d.reason]).sort(), [
+      [one!.message.id, 2, 'nack'],
+      [two!.message.id, 2, 'nack'],
+    ].sort());
+  });
+
+  transactions('a receipt gone stale after prepare aborts the commit, naming it, and nothing is applied: no message visible, no receipt acked', async () => {
+    const input = await topicWithSubscription({ minBackoffMs: 100 });
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('x'), message('y')]);
+    const [x, y] = await receiveEventually(input.subscription, { maxMessages: 2 });
+    const id = transactionId();
+    await store.prepare(id, [staged(output.topic, 'out')], [stagedAck(input.subscription, x!), stagedAck(input.subscription, y!)], 10_000);
+    // y goes to another consumer: the staged receipt of y is no longer the current one.
+    await store.release(input.subscription, [receiptOf(y!)]);
+    const [y2] = await receiveEventually(input.subscription, { consumer: 'other' });
+    assert.is(y2!.message.id, y!.message.id);
+    const error = await rejectsWith('aborted', () => store.commit(id));
+    assert.ok(error.message.includes(y!.message.id), error.message);
+    await rejectsWith('aborted', () => store.commit(id), 'a second commit');
+    assert.equal(texts(await drain(output.subscription)), []);
+    const states = async (delivery: Delivery) => (await store.inspect(input.topic, delivery.message.id)).states[0]!;
+    assert.is((await states(x!)).state, 'in-flight', 'x not acked');
+    const yState = await states(y!);
+    assert.equal([yState.state, yState.attempts], ['in-flight', 2], 'y untouched by the abort');
+    // x was released by the abort as after a nack.
+    const [x2] = await receiveEventually(input.subscription);
+    assert.equal([x2!.message.id, x2!.attempt, x2!.reason], [x!.message.id, 2, 'nack']);
+    assert.equal(await store.ack(input.subscription, [receiptOf(y2!), receiptOf(x2!)]), ['ok', 'ok']);
+  });
+
+  transactions('a receipt already stale at prepare is staged all the same, and commit then aborts', async () => {
+    const input = await topicWithSubscription();
+    const output = await topicWithSubscription();
+    await store.publish(input.topic, [message('x')]);
+    const [first] = await receiveEventually(input.subscription);
+    await store.nack(input.subscription, [receiptOf(first!)], 0, '');
+    const [second] = await receiveEventually(input.subscription);
+    const id = transactionId();
+    await store.prepare(id, [staged(output.topic, 'out')], [stagedAck(input.subscription, first!)], 10_000);
+    await rejectsWith('aborted', () => store.commit(id));
+    assert.equal(texts(await drain(output.subscription)), []);
+    assert.equal(await store.ack(input.subscription, [receiptOf(second!)]), ['ok']);
+  });
+
+  transactions('a topic or subscription deleted between prepare and commit aborts the commit, naming it, and nothing is applied', async () => {
+    const gone = await createTopic();
+    const output = await topicWithSubscription();
+    const topicGone = transactionId();
+    await store.prepare(topicGone, [staged(output.topic, 'out'), staged(gone, 'lost')], [], 10_000);
+    await store.deleteTopic(gone);
+    const error = await rejectsWith('aborted', () => store.commit(topicGone));
+    assert.ok(error.message.includes(gone), error.message);
+
+    const input = await topicWithSubscription();
+    await store.publish(input.topic, [message('in')]);
+    const [consumed] = await receiveEventually(input.subscription);
+    const subscriptionGone = transactionId();
+    await store.prepare(subscriptionGone, [staged(output.topic, 'out')], [stagedAck(input.subscription, consumed!)], 10_000);
+    await store.deleteSubscription(input.subscription);
+    const error2 = await rejectsWith('aborted', () => store.commit(subscriptionGone));
+    assert.ok(error2.message.includes(input.subscription), error2.message);
+    assert.equal(texts(await drain(output.subscription)), []);
+  });
+
+  transactions('prepare naming an unknown topic or subscription throws not-found and stages nothing: the id stays free', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const id = transactionId();
+    await rejectsWith('not-found', () => store.prepare(id, [staged(topic, 'x'), staged(uniqueName(), 'y')], [], 10_000));
+    const receipt = { subscription: uniqueName(), receipt: { messageId: '1-0', attempt: 1 } };
+    await rejectsWith('not-found', () => store.prepare(id, [staged(topic, 'x')], [receipt], 10_000));
+    await rejectsWith('not-found', () => store.commit(id));
+    await store.prepare(id, [staged(topic, 'ok')], [], 10_000);
+    assert.is((await store.commit(id)).length, 1);
+    assert.equal(texts(await drain(subscription)), ['ok']);
+  });
+
+  transactions('an idempotency key that repeats a published one answers the original id and stores nothing; repeats inside a transaction act as in one batch', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const [original] = await store.publish(topic, [message('a', { idempotencyKey: 'k' })]);
+    const id = transactionId();
+    await store.prepare(
+      id,
+      [staged(topic, 'a', { idempotencyKey: 'k' }), staged(topic, 'b', { idempotencyKey: 'k2' }), staged(topic, 'b', { idempotencyKey: 'k2' })],
+      [],
+      10_000,
+    );
+    const produced = await store.commit(id);
+    assert.is(produced[0], original!.messageId);
+    assert.is(produced[2], produced[1]);
+    assert.is.not(produced[1], original!.messageId);
+    const got = await drain(subscription);
+    assert.equal(texts(got), ['a', 'b']);
+    assert.equal(ids(got), [original!.messageId, produced[1]]);
+    // A key the transaction stored is remembered as publish's are.
+    assert.equal(await store.publish(topic, [message('b', { idempotencyKey: 'k2' })]), [{ messageId: produced[1]!, duplicate: true }]);
+  });
+
+  transactions('an idempotency key used for other content aborts the commit, naming the key, and nothing is applied', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    const other = await topicWithSubscription();
+    const input = await topicWithSubscription();
+    await store.publish(topic, [message('a', { idempotencyKey: 'order-17' })]);
+    await store.publish(input.topic, [message('in')]);
+    const [consumed] = await receiveEventually(input.subscription);
+    const conflict = transactionId();
+    await store.prepare(
+      conflict,
+      [staged(other.topic, 'fine'), staged(topic, 'not a', { idempotencyKey: 'order-17' })],
+      [stagedAck(input.subscription, consumed!)],
+      10_000,
+    );
+    const error = await rejectsWith('aborted', () => store.commit(conflict));
+    assert.ok(error.message.includes('order-17'), error.message);
+    assert.equal(texts(await drain(subscription)), ['a']);
+    assert.equal(texts(await drain(other.subscription)), []);
+    assert.is((await store.inspect(input.topic, consumed!.message.id)).states[0]!.state, 'in-flight', 'not acked');
+
+    const inside = transactionId();
+    await store.prepare(inside, [staged(topic, 'p', { idempotencyKey: 'order-18' }), staged(topic, 'q', { idempotencyKey: 'order-18' })], [], 10_000);
+    const error2 = await rejectsWith('aborted', () => store.commit(inside));
+    assert.ok(error2.message.includes('order-18'), error2.message);
+    assert.equal(texts(await drain(subscription)), []);
+    assert.equal((await store.publish(topic, [message('q', { idempotencyKey: 'order-18' })]))[0]!.duplicate, false, 'the key stays unused');
+  });
+
+  transactions('while prepared, the transaction keeps the leases of its receipts alive past the ack deadline', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300, minBackoffMs: 100 });
+    await store.publish(topic, [message('in')]);
+    const [consumed] = await receiveEventually(subscription);
+    const id = transactionId();
+    const preparedAt = Date.now();
+    await store.prepare(id, [], [stagedAck(subscription, consumed!)], 2_000);
+    while (Date.now() < preparedAt + 1_000) {
+      assert.equal(ids((await receive(subscription, { consumer: 'other' })).deliveries), [], 'not redelivered while prepared');
+      await sleep(50);
+    }
+    assert.equal(await store.commit(id), []);
+    assert.is((await store.inspect(topic, consumed!.message.id)).states[0]!.state, 'acked');
+  });
+
+  transactions('with ordering, acking the holder of a key in a committed transaction frees the key for its next message', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ordering: true });
+    await store.publish(topic, ['k1', 'k2'].map((text) => message(text, { orderingKey: 'k' })));
+    const first = await receiveEventually(subscription);
+    assert.equal(texts(first), ['k1']);
+    const id = transactionId();
+    await store.prepare(id, [], [stagedAck(subscription, first[0]!)], 10_000);
+    assert.equal(texts(await drain(subscription)), [], 'the key is held while prepared');
+    await store.commit(id);
+    const [next] = await receiveEventually(subscription);
+    assert.equal([next!.message.data.toString(), next!.attempt, next!.reason], ['k2', 1, 'first']);
+  });
+
+  transactions('a finished transaction is forgotten finishedTransactionTtlMs after it finished; then its id is unknown and prepare starts anew', async () => {
+    const ttlMs = 1_000;
+    const own = await makeStore({ finishedTransactionTtlMs: ttlMs });
+    try {
+      const s = own.store;
+      const topic = (await s.createTopic(topicSettings(uniqueName()))).name;
+      const subscription = (await createSubscriptionNamed(uniqueName(), topic, s)).name;
+      const committed = transactionId();
+      const aborted = transactionId();
+      const first = await s.prepare(committed, [staged(topic, 'first')], [], 10_000);
+      await s.prepare(aborted, [staged(topic, 'never')], [], 10_000);
+      const finishing = Date.now();
+      const produced = await s.commit(committed);
+      await s.abort(aborted);
+      assert.equal(await s.commit(committed), produced, 'remembered at first');
+      await s.abort(aborted);
+      await waitFor(async () => {
+        try {
+          await s.commit(committed);
+          return false;
+        } catch (error) {
+          if (error instanceof StoreError && error.code === 'not-found') return true;
+          throw error;
+        }
+      }, 'the committed transaction is forgotten');
+      assert.ok(Date.now() >= finishing + ttlMs - CLOCK_SLACK_MS, 'not forgotten before finishedTransactionTtlMs');
+      await rejectsWith('not-found', () => s.abort(committed));
+      await rejectsWith('not-found', () => s.abort(aborted));
+      await rejectsWith('not-found', () => s.commit(aborted));
+      const anew = await s.prepare(committed, [staged(topic, 'again')], [], 10_000);
+      assert.ok(anew.expiresMs > first.expiresMs);
+      const producedAgain = await s.commit(committed);
+      assert.is(producedAgain.length, 1);
+      assert.is.not(producedAgain[0], produced[0]);
+      const got = await s.receive(subscription, { consumer: 'c', maxMessages: 10, maxBytes: 1_000_000, allowOneOversized: true });
+      assert.equal(texts(got.deliveries), ['first', 'again']);
+    } finally {
+      await own.cleanup();
+    }
+  });
+
+  transactions('commit and abort of an unknown id throw not-found', async () => {
+    await rejectsWith('not-found', () => store.commit(transactionId()));
+    await rejectsWith('not-found', () => store.abort(transactionId()));
+  });
+
   // ---------------------------------------------------------------- watch and close
 
   const lifecycle = newSuite('watch and close');
@@ -1569,6 +1937,10 @@ export function defineStoreContract(name: string, makeStore: () => Promise<Store
         ['inspect', () => s.inspect(topic, '1-0')],
         ['redrive', () => s.redrive(topic, undefined)],
         ['trim', () => s.trim(topic)],
+        ['prepare', () => s.prepare('tx', [{ ...message('x'), topic }], [], 1_000)],
+        ['commit', () => s.commit('tx')],
+        ['abort', () => s.abort('tx')],
+        ['expireTransactions', () => s.expireTransactions()],
         ['watch', async () => s.watch(topic, () => {})],
       ];
       for (const [method, call] of calls) await rejectsWith('unavailable', call, method);
@@ -1607,6 +1979,18 @@ function message(data: string | Buffer, fields: Partial<Omit<OutgoingMessage, 'd
     tracestate: '',
     ...fields,
   };
+}
+
+function staged(topic: string, data: string, fields: Partial<Omit<OutgoingMessage, 'data'>> = {}): StagedMessage {
+  return { ...message(data, fields), topic };
+}
+
+function stagedAck(subscription: string, delivery: Delivery): StagedAck {
+  return { subscription, receipt: receiptOf(delivery) };
+}
+
+function transactionId(): string {
+  return `tx-${randomUUID()}`;
 }
 
 /** A payload of `size` bytes whose first byte is `initial`, to tell messages apart by size tests. */
