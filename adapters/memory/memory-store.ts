@@ -555,11 +555,15 @@ export class MemoryMessageStore implements MessageStore {
     for (const ack of acks) this.subscription(ack.subscription);
 
     const expiresMs = now + timeoutMs;
-    // The transaction holds the leases of its current receipts until it expires; stale ones are staged
-    // all the same (commit then aborts).
+    // The transaction holds the leases of its current receipts until it expires, and if it expires
+    // unfinished they come again as after a nack; stale ones are staged all the same (commit then aborts).
     for (const ack of acks) {
-      const entry = currentEntry(this.subscriptions.get(ack.subscription)!, ack.receipt);
-      if (entry !== undefined) entry.dueMs = expiresMs;
+      const subscription = this.subscriptions.get(ack.subscription)!;
+      const entry = currentEntry(subscription, ack.receipt);
+      if (entry !== undefined) {
+        entry.dueMs = expiresMs + backoff(subscription.config, entry.attempt);
+        entry.reason = 'nack';
+      }
     }
     this.transactions.set(id, {
       id,

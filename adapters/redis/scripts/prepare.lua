@@ -21,10 +21,14 @@ for from = first, messagesEnd, 1000 do
   redis.call('RPUSH', stagedMessages, unpack(ARGV, from, math.min(from + 999, messagesEnd)))
 end
 if ackCount > 0 then redis.call('RPUSH', stagedAcks, unpack(ARGV, messagesEnd + 1, #ARGV)) end
--- While prepared, the staged receipts' leases last until the transaction expires.
+-- While prepared, the staged receipts' leases last until the transaction expires; if it expires
+-- unfinished, they come again as after a nack.
 for _, ack in ipairs(stagedAckList()) do
   local s = subscriptions[ack.subscription]
-  if s.currentAttempt(ack.id) == ack.attempt then redis.call('ZADD', s.dueSet, 'XX', expires, ack.id) end
+  if s.currentAttempt(ack.id) == ack.attempt then
+    redis.call('ZADD', s.dueSet, 'XX', expires + s.backoff(ack.attempt), ack.id)
+    redis.call('HSET', s.whySet, ack.id, 'nack')
+  end
 end
 redis.call('HSET', record, 'id', id, 'state', 'prepared', 'expiresMs', expires, 'topics', ARGV[ownArgs + 2],
   'subscriptions', ARGV[ownArgs + 3], 'messages', messageCount)
