@@ -169,7 +169,13 @@ const cases: Case[] = [
   ['inspecting in an unknown topic', admin('InspectMessage', { topic: 'no-such-topic', messageId: '1-0' }), status.NOT_FOUND],
   ['redriving an unknown topic', admin('Redrive', { deadLetterTopic: 'no-such-topic' }), status.NOT_FOUND],
   ['redriving a malformed id', (c) => admin('Redrive', { deadLetterTopic: c.topic, messageIds: ['x'] })(c), status.INVALID_ARGUMENT],
-  ['Prepare, not available yet', (c) => c.client.call(c.client.transactions, 'Prepare', {}), status.UNIMPLEMENTED],
+  ['an empty transaction', (c) => c.client.call(c.client.transactions, 'Prepare', {}), status.INVALID_ARGUMENT],
+  ['a transaction of 1001 messages', (c) => c.client.call(c.client.transactions, 'Prepare', { messages: Array.from({ length: 1001 }, () => ({ topic: c.topic, data: Buffer.from('x') })) }), status.RESOURCE_EXHAUSTED],
+  ['a transaction timeout of 15 min + 1 s', (c) => c.client.call(c.client.transactions, 'Prepare', { messages: [{ topic: c.topic, data: Buffer.from('x') }], timeout: { seconds: 901 } }), status.INVALID_ARGUMENT],
+  ['a transaction id of 129 characters', (c) => c.client.call(c.client.transactions, 'Prepare', { transactionId: 'x'.repeat(129), messages: [{ topic: c.topic, data: Buffer.from('x') }] }), status.INVALID_ARGUMENT],
+  ['a transaction acking a receipt of another subscription', (c) => c.client.call(c.client.transactions, 'Prepare', { acks: [{ subscription: c.subscription, receipt: c.receipt }] }), status.INVALID_ARGUMENT],
+  ['committing an unknown transaction', (c) => c.client.call(c.client.transactions, 'Commit', { transactionId: 'no-such-transaction' }), status.NOT_FOUND],
+  ['aborting without an id', (c) => c.client.call(c.client.transactions, 'Abort', {}), status.INVALID_ARGUMENT],
 ];
 
 test(`${cases.length} bad inputs each get their status, and the gateway keeps serving`, async (context) => {
