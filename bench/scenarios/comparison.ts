@@ -96,8 +96,14 @@ function runsNote(context: ScenarioContext): string {
   return runs === 1 ? 'one run each (--quick)' : `medians of ${runs} runs, systems interleaved run by run`;
 }
 
+/** The load generator is one event loop: near one core busy, it and not the system set the pace. */
+const saturatedBench = 0.9;
+
 function endToEndTable(data: ComparisonData, context: ScenarioContext): Table {
   const { sizes } = context.options;
+  const benchBound = Object.entries(data.endToEnd)
+    .filter(([, { median }]) => (median.cpu.bench ?? 0) >= saturatedBench)
+    .map(([name]) => name);
   return {
     title: `End to end: ${formatCount(sizes.endToEndMessages)} messages, first publish to last ack`,
     columns: ['system', 'msgs/s', 'min–max', 'publish confirmed msgs/s', 'p50 / p99 ms', 'server CPU (cores)', 'bench CPU', 'other CPU', 'gateway RSS MiB'],
@@ -116,6 +122,9 @@ function endToEndTable(data: ComparisonData, context: ScenarioContext): Table {
       `${describeShape(standardShape)}; ${runsNote(context)}; each run after a ${formatCount(sizes.warmupMessages)}-message warm-up.`,
       'p50 / p99: publish -> delivery at saturation. CPU in cores (2 = the whole machine) over the run: the server side, the load generator',
       '(this process: publishers and consumers), and everything else on the machine.',
+      ...(benchBound.length
+        ? [`Load generator saturated (bench CPU >= ${saturatedBench}) for ${benchBound.join(', ')}: its client library sets the pace; a lower bound of the server.`]
+        : []),
       ...data.targets.map((target) => `- ${target.name}: ${target.description}`),
     ],
   };
