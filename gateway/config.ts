@@ -35,6 +35,8 @@ export interface Config {
   readonly trimIntervalMs: number;
   /** How long a committed or aborted transaction is remembered (repeats of Commit/Abort answer as before). */
   readonly finishedTransactionTtlMs: number;
+  /** Serves Prometheus metrics on GET /metrics on this port (host of `listen`); 0 = off. */
+  readonly metricsPort: number;
 }
 
 interface Setting {
@@ -70,6 +72,7 @@ export const settings = {
     fallback: '1000',
   },
   trimIntervalMs: { env: 'RELAY_TRIM_INTERVAL_MS', description: 'how often retention is applied to every topic', fallback: '60000' },
+  metricsPort: { env: 'RELAY_METRICS_PORT', description: 'port of the Prometheus /metrics endpoint; 0 = off', fallback: '0' },
   finishedTransactionTtlMs: { env: 'RELAY_FINISHED_TRANSACTION_TTL_MS', description: 'how long finished transactions are remembered', fallback: '3600000' },
 } satisfies Record<keyof Config, Setting>;
 
@@ -151,7 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     pollIntervalMs: integer(settings.pollIntervalMs, 10, 60_000),
     trimIntervalMs: integer(settings.trimIntervalMs, 100, 24 * 3600 * 1000),
     finishedTransactionTtlMs: integer(settings.finishedTransactionTtlMs, 100, 7 * day),
+    metricsPort: integer(settings.metricsPort, 0, 65535),
   };
+  if (config.metricsPort !== 0 && config.metricsPort === Number(listen.slice(listen.lastIndexOf(':') + 1))) {
+    problems.push(`${settings.metricsPort.env} must differ from the port of ${settings.listen.env}`);
+  }
   if (config.minBackoffMs > config.maxBackoffMs) {
     problems.push(`${settings.minBackoffMs.env} must not exceed ${settings.maxBackoffMs.env}`);
   }

@@ -4,12 +4,15 @@ import type { ReceivedMessage } from '../generated/ts/relay/v1/ReceivedMessage.t
 import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { RequestError, toServiceError } from './status.ts';
+import type { GatewayMetrics } from './telemetry/metrics.ts';
 
 /** What every service handler gets from the composition root. */
 export interface GatewayContext {
   readonly config: Config;
   readonly store: MessageStore;
   readonly log: Logger;
+  /** Prometheus metrics, when RELAY_METRICS_PORT is set. */
+  readonly metrics: GatewayMetrics | undefined;
   /** True once SIGTERM arrived: new calls answer UNAVAILABLE. */
   readonly draining: () => boolean;
 }

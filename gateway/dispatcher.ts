@@ -1,6 +1,8 @@
-import type { Delivery, MessageStore, Receipt, SubscriptionConfig } from '../adapters/store.ts';
+import type { Delivery, MessageStore, Receipt, Settlement, SubscriptionConfig } from '../adapters/store.ts';
 import type { Tracer } from './log.ts';
 import { encodeReceipt } from './receipts.ts';
+import type { SettlementOutcome } from './telemetry/names.ts';
+import { traceDeliveries, untraced, type DeliveryTrace } from './telemetry/tracing.ts';
 
 /** Where a consumer stream's deliveries go: the gRPC call, seen through the little it needs. */
 export interface DeliverySink {
@@ -22,6 +24,8 @@ interface Held {
   dueMs: number;
   /** Auto extension stops this long after delivery. */
   readonly extendUntilMs: number;
+  /** The delivery's span (tracing on), ended when the hold ends. */
+  readonly trace: DeliveryTrace | undefined;
 }
 
 /** One Subscribe stream as the dispatcher sees it: its flow limits and what it holds unsettled. */
@@ -41,16 +45,18 @@ export class ConsumerStream {
   /** Room for more deliveries, after forgetting holds whose lease has passed (they went elsewhere). */
   credit(now: number): { messages: number; bytes: number } {
     if (this.held.size >= this.limits.maxMessages || this.heldBytes >= this.limits.maxBytes) {
-      for (const [receipt, held] of this.held) if (held.dueMs <= now) this.forget(receipt);
+      for (const [receipt, held] of this.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
     }
     return { messages: this.limits.maxMessages - this.held.size, bytes: this.limits.maxBytes - this.heldBytes };
   }
 
-  forget(receipt: string): Held | undefined {
+  /** Ends a hold: settled, superseded, lease passed or stream closed (the outcome its span ends with). */
+  forget(receipt: string, outcome: SettlementOutcome): Held | undefined {
     const held = this.held.get(receipt);
     if (held) {
       this.held.delete(receipt);
       this.heldBytes -= held.bytes;
+      held.trace?.end(outcome);
     }
     return held;
   }
@@ -83,7 +89,7 @@ export class Dispatcher {
 
   constructor(
     private readonly store: MessageStore,
-    config: SubscriptionConfig,
+    private readonly config: SubscriptionConfig,
     private readonly consumer: string,
     private readonly pollIntervalMs: number,
     private readonly trace: Tracer,
@@ -91,13 +97,22 @@ export class Dispatcher {
     this.subscription = config.name;
     this.ackDeadlineMs = config.ackDeadlineMs;
     this.unwatch = store.watch(config.topic, () => this.wake());
-    // Leases are renewed when a third of the deadline is left, checked a few times per deadline.
-    this.extender = setInterval(() => void this.extendLeases(), Math.max(100, this.ackDeadlineMs / 4));
+    // Leases are renewed when a third of the deadline is left, checked a few times per deadline;
+    // holds whose lease passed unsettled here (settled elsewhere, or gone) are forgotten then.
+    this.extender = setInterval(() => {
+      this.forgetPassed(Date.now());
+      void this.extendLeases();
+    }, Math.max(100, this.ackDeadlineMs / 4));
     this.extender.unref();
   }
 
   get size(): number {
     return this.streams.length;
+  }
+
+  /** Deliveries held unsettled by this subscription's streams on this gateway. */
+  get held(): number {
+    return this.streams.reduce((sum, stream) => sum + stream.held.size, 0);
   }
 
   attach(sink: DeliverySink, limits: FlowLimits, maxLeaseExtensionMs?: number): ConsumerStream {
@@ -113,12 +128,15 @@ export class Dispatcher {
     const index = this.streams.indexOf(stream);
     if (index >= 0) this.streams.splice(index, 1);
     const receipts = [...stream.held.keys()];
-    await this.release(receipts.map((receipt) => this.forget(receipt)!.receipt));
+    await this.release(receipts.map((receipt) => this.forget(receipt, 'stream_closed')!.receipt));
   }
 
-  /** Forgets settled (or superseded) receipts wherever they are held, and looks for more work. */
-  settled(receipts: readonly string[]): void {
-    for (const receipt of receipts) this.forget(receipt);
+  /**
+   * Forgets settled (or superseded) receipts wherever they are held, and looks for more work. The
+   * outcome is how the holds ended; a receipt whose result is invalid-receipt was superseded (expired).
+   */
+  settled(receipts: readonly string[], outcome: SettlementOutcome = 'ack', results?: readonly Settlement[]): void {
+    receipts.forEach((receipt, i) => this.forget(receipt, results?.[i] === 'invalid-receipt' ? 'expired' : outcome));
     this.wake();
   }
 
@@ -136,14 +154,21 @@ export class Dispatcher {
   }
 
   wake = (): void => {
-    void this.pump();
+    void untraced(() => this.pump());
   };
 
-  private forget(receipt: string): Held | undefined {
+  private forget(receipt: string, outcome: SettlementOutcome): Held | undefined {
     const stream = this.holders.get(receipt);
     if (!stream) return undefined;
     this.holders.delete(receipt);
-    return stream.forget(receipt);
+    return stream.forget(receipt, outcome);
+  }
+
+  /** Forgets holds whose lease passed: the message is due elsewhere (or was settled on another gateway). */
+  private forgetPassed(now: number): void {
+    for (const stream of this.streams) {
+      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
+    }
   }
 
   private async pump(): Promise<void> {
@@ -179,12 +204,14 @@ export class Dispatcher {
   }
 
   private hand(stream: ConsumerStream, deliveries: Delivery[]): void {
+    const traced = traceDeliveries(this.config, deliveries);
     if (stream.closed) {
       // The stream went away while the store leased these: hand them straight back.
+      for (const trace of traced?.traces ?? []) trace.end('stream_closed');
       void this.release(deliveries.map(({ message, attempt }) => ({ messageId: message.id, attempt })));
       return;
     }
-    for (const delivery of deliveries) {
+    deliveries.forEach((delivery, i) => {
       const receipt = encodeReceipt(this.subscription, delivery.message.id, delivery.attempt);
       const bytes = delivery.message.data.length;
       stream.held.set(receipt, {
@@ -192,11 +219,13 @@ export class Dispatcher {
         bytes,
         dueMs: delivery.leaseDeadlineMs,
         extendUntilMs: Date.now() + (stream.maxLeaseExtensionMs ?? 0),
+        trace: traced?.traces[i],
       });
       stream.heldBytes += bytes;
       this.holders.set(receipt, stream);
-    }
-    if (!stream.sink.write(deliveries)) stream.writable = false;
+    });
+    // With tracing on, each delivery carries its delivery span's context instead of the stored one.
+    if (!stream.sink.write(traced?.deliveries ?? deliveries)) stream.writable = false;
   }
 
   /** Called by the stream when its transport drained. */

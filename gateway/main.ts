@@ -1,10 +1,13 @@
 // The gateway process: `npm start`. Config from environment and flags (see gateway/config.ts).
+// Tracing first, from the OTEL_* variables (see gateway/instrument.ts).
+import './instrument.ts';
 import { MemoryMessageStore } from '../adapters/memory/memory-store.ts';
 import { RedisMessageStore } from '../adapters/redis/redis-store.ts';
 import type { MessageStore } from '../adapters/store.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger } from './log.ts';
 import { serve } from './server.ts';
+import { shutdownTracing } from './telemetry/sdk.ts';
 
 let config: Config;
 try {
@@ -30,7 +33,9 @@ try {
   const stop = (signal: string) => {
     log.info({ signal }, 'draining');
     gateway.close().then(
-      () => {
+      async () => {
+        // Last: the spans of the drain itself are exported too.
+        await shutdownTracing();
         log.info('stopped');
         process.exit(0);
       },

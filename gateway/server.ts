@@ -11,11 +11,15 @@ import { loadRelayProto } from './proto.ts';
 import { publisherService } from './publisher-service.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { subscriberService } from './subscriber-service.ts';
+import { GatewayMetrics } from './telemetry/metrics.ts';
+import { serviceName } from './telemetry/sdk.ts';
 import { transactionService } from './transaction-service.ts';
 
 export interface RunningGateway {
   /** The port actually bound (useful with port 0). */
   readonly port: number;
+  /** The port /metrics is served on; undefined when metrics are off. */
+  readonly metricsPort: number | undefined;
   /** Drains: refuses new calls, ends streams and releases their deliveries, waits for calls, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -25,7 +29,10 @@ const serviceNames = ['PublisherService', 'SubscriberService', 'AdminService', '
 /** The composition root of the gRPC side: services, health, reflection, drain. */
 export async function serve(config: Config, store: MessageStore, log: Logger): Promise<RunningGateway> {
   let draining = false;
-  const context: GatewayContext = { config, store, log, draining: () => draining };
+  const metrics = config.metricsPort
+    ? await GatewayMetrics.start({ port: config.metricsPort, host: listenHost(config.listen), store, serviceName: serviceName() })
+    : undefined;
+  const context: GatewayContext = { config, store, log, metrics, draining: () => draining };
   const { definition, relay } = loadRelayProto();
   // A whole Publish batch, plus room for protobuf framing.
   const maxMessageBytes = config.maxBatchBytes + 1024 * 1024;
@@ -45,9 +52,14 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   health.addToServer(server);
   new ReflectionService(definition).addToServer(server);
 
+  metrics?.observe(() => subscriber.holding());
+
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-  );
+  ).catch(async (error: unknown) => {
+    await metrics?.close();
+    throw error;
+  });
 
   const stopHousekeeping = runHousekeeping(store, config.trimIntervalMs, config.pollIntervalMs, log);
   let closing: Promise<void> | undefined;
@@ -68,10 +80,17 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
         resolve();
       });
     });
+    await metrics?.close();
     await store.close();
   };
   return {
     port,
+    metricsPort: metrics?.port,
     close: () => (closing ??= drain()),
   };
+}
+
+/** The host part of host:port ([v6] without brackets): /metrics listens where gRPC does. */
+function listenHost(listen: string): string {
+  return listen.slice(0, listen.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
 }

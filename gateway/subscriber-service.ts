@@ -13,6 +13,8 @@ import { Dispatcher, type FlowLimits } from './dispatcher.ts';
 import { tracer } from './log.ts';
 import { decodeReceipts, encodeReceipt } from './receipts.ts';
 import { RequestError, toServiceError } from './status.ts';
+import type { GatewayMetrics, SettlementVerb } from './telemetry/metrics.ts';
+import { untraced } from './telemetry/tracing.ts';
 import { checkName, checkReason, checkReceiptCount, durationMs } from './validation.ts';
 
 const defaultLimits: FlowLimits = { maxMessages: 1000, maxBytes: 100 * 1024 * 1024 };
@@ -50,25 +52,35 @@ class Settlements {
     private readonly store: MessageStore,
     private readonly dispatchers: Map<string, Dispatcher>,
     private readonly maxReceipts: number,
+    private readonly metrics: GatewayMetrics | undefined,
   ) {}
 
   async ack(subscription: string, receipts: readonly string[]): Promise<Settlement[]> {
-    const results = await this.store.ack(subscription, this.decode(subscription, receipts));
-    this.dispatchers.get(subscription)?.settled(receipts);
+    const decoded = this.decode(subscription, receipts);
+    const results = await this.store.ack(subscription, decoded);
+    this.settled(subscription, 'ack', receipts, decoded, results);
     return results;
   }
 
   async nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null, reason: string): Promise<Settlement[]> {
     const delayMs = delay ? durationMs(delay, 'nack delay', 0, maxLeaseMs) : undefined;
-    const results = await this.store.nack(subscription, this.decode(subscription, receipts), delayMs, checkReason(reason));
-    this.dispatchers.get(subscription)?.settled(receipts);
+    const decoded = this.decode(subscription, receipts);
+    const results = await this.store.nack(subscription, decoded, delayMs, checkReason(reason));
+    this.settled(subscription, 'nack', receipts, decoded, results);
     return results;
   }
 
   async reject(subscription: string, receipts: readonly string[], reason: string): Promise<Settlement[]> {
-    const results = await this.store.reject(subscription, this.decode(subscription, receipts), checkReason(reason));
-    this.dispatchers.get(subscription)?.settled(receipts);
+    const decoded = this.decode(subscription, receipts);
+    const results = await this.store.reject(subscription, decoded, checkReason(reason));
+    this.settled(subscription, 'reject', receipts, decoded, results);
     return results;
+  }
+
+  /** Frees the holds (ending their delivery spans with the verb) and counts what was settled. */
+  private settled(subscription: string, verb: SettlementVerb, receipts: readonly string[], decoded: Receipt[], results: Settlement[]): void {
+    this.dispatchers.get(subscription)?.settled(receipts, verb, results);
+    this.metrics?.settled(subscription, verb, decoded, results);
   }
 
   async extendLease(subscription: string, receipts: readonly string[], extension: Duration__Output | null): Promise<Settlement[]> {
@@ -79,7 +91,7 @@ class Settlements {
     const dueMs = Date.now() + leaseMs;
     results.forEach((result, i) => {
       if (result === 'ok') dispatcher?.extended(receipts[i]!, dueMs);
-      else dispatcher?.settled([receipts[i]!]);
+      else dispatcher?.settled([receipts[i]!], 'expired');
     });
     return results;
   }
@@ -115,12 +127,14 @@ export interface SubscriberService {
   readonly handlers: SubscriberServiceHandlers;
   /** Ends every open stream with UNAVAILABLE and releases what they held. */
   drain(): Promise<void>;
+  /** Subscription name -> deliveries its streams on this gateway hold unsettled (subscriptions with open streams). */
+  holding(): Map<string, number>;
 }
 
 export function subscriberService(context: GatewayContext): SubscriberService {
   const { store, config, log } = context;
   const dispatchers = new Map<string, Dispatcher>();
-  const settlements = new Settlements(store, dispatchers, config.maxBatchMessages);
+  const settlements = new Settlements(store, dispatchers, config.maxBatchMessages, context.metrics);
   const traceStream = tracer(log, config.trace, 'stream');
   const traceStore = tracer(log, config.trace, 'store');
   const open = new Set<() => Promise<void>>();
@@ -163,11 +177,18 @@ export function subscriberService(context: GatewayContext): SubscriberService {
 
       let dispatcher = dispatchers.get(name);
       if (!dispatcher) {
-        dispatcher = new Dispatcher(store, subscription, config.gatewayId, config.pollIntervalMs, traceStore);
+        // Outside this call's trace: the dispatcher's own store calls belong to no RPC.
+        dispatcher = untraced(() => new Dispatcher(store, subscription, config.gatewayId, config.pollIntervalMs, traceStore));
         dispatchers.set(name, dispatcher);
       }
       const owner = dispatcher;
-      const sink = { write: (deliveries: readonly Delivery[]) => call.write(toResponse(name, deliveries)), fail: (error: unknown) => void close(error) };
+      const sink = {
+        write: (deliveries: readonly Delivery[]) => {
+          context.metrics?.deliveredBatch(name, deliveries);
+          return call.write(toResponse(name, deliveries));
+        },
+        fail: (error: unknown) => void close(error),
+      };
       const stream = owner.attach(sink, limits, maxLeaseExtensionMs);
       let detached: Promise<void> | undefined;
       detach = () => {
@@ -238,6 +259,9 @@ export function subscriberService(context: GatewayContext): SubscriberService {
     },
     async drain() {
       await Promise.all([...open].map((finish) => finish()));
+    },
+    holding() {
+      return new Map([...dispatchers].map(([name, dispatcher]) => [name, dispatcher.held]));
     },
   };
 }

@@ -1,0 +1,147 @@
+// The OpenTelemetry SDK, set up from the standard OTEL_* variables only (gateway/instrument.ts calls
+// startTracing before anything else runs). Without an OTLP endpoint, or with OTEL_SDK_DISABLED=true,
+// nothing is loaded beyond the API: no provider, no instrumentation, no exporter.
+import { createRequire } from 'node:module';
+import { context, diag, DiagConsoleLogger, DiagLogLevel, type Context } from '@opentelemetry/api';
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { useTracerProvider } from './tracing.ts';
+
+const require = createRequire(import.meta.url);
+
+/** A bad OTEL_* value; the gateway lists it like its own configuration errors and exits 2. */
+export class TelemetryConfigError extends Error {
+  constructor(problem: string) {
+    super(`invalid configuration:\n  - ${problem}`);
+    this.name = 'TelemetryConfigError';
+  }
+}
+
+export interface TracingOptions {
+  /** Replace the exporter the environment names (tests use an in-memory one). */
+  readonly spanProcessors?: SpanProcessor[];
+}
+
+export interface TracingHandle {
+  /** Flushes what is buffered and stops exporting. Idempotent. */
+  shutdown(): Promise<void>;
+}
+
+let running: TracingHandle | undefined;
+
+/** service.name: OTEL_SERVICE_NAME, else relay. */
+export function serviceName(): string {
+  return process.env.OTEL_SERVICE_NAME || 'relay';
+}
+
+/** The span exporter the environment asks for, or undefined when it names no endpoint. */
+function exporterFromEnvironment(env: NodeJS.ProcessEnv): SpanExporter | undefined {
+  const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  if (exporters.includes('none')) return undefined;
+  if (exporters.some((name) => name !== 'otlp')) {
+    throw new TelemetryConfigError(`OTEL_TRACES_EXPORTER must be otlp or none, got ${JSON.stringify(env.OTEL_TRACES_EXPORTER)}`);
+  }
+  if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
+  const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
+  // The exporters read the endpoint, headers, timeout and compression from the same variables.
+  if (protocol === 'grpc') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
+    return new OTLPTraceExporter();
+  }
+  if (protocol === 'http/protobuf') {
+    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
+    return new OTLPTraceExporter();
+  }
+  throw new TelemetryConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL must be grpc or http/protobuf, got ${JSON.stringify(protocol)}`);
+}
+
+const diagLevels: Record<string, DiagLogLevel> = {
+  none: DiagLogLevel.NONE,
+  error: DiagLogLevel.ERROR,
+  warn: DiagLogLevel.WARN,
+  info: DiagLogLevel.INFO,
+  debug: DiagLogLevel.DEBUG,
+  verbose: DiagLogLevel.VERBOSE,
+  all: DiagLogLevel.ALL,
+};
+
+/**
+ * Sets tracing up once per process: a NodeTracerProvider (sampler from OTEL_TRACES_SAMPLER, batch
+ * export tuned by OTEL_BSP_*), W3C propagation, and the gRPC and ioredis instrumentations. Answers
+ * undefined, and leaves tracing off, when there is nothing to export to.
+ */
+export function startTracing(options: TracingOptions = {}): TracingHandle | undefined {
+  if (running) return running;
+  const env = process.env;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
+  let processors = options.spanProcessors;
+  const { BatchSpanProcessor, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  if (!processors) {
+    const exporter = exporterFromEnvironment(env);
+    if (!exporter) return undefined;
+    processors = [new BatchSpanProcessor(exporter)];
+  }
+  diag.setLogger(new DiagConsoleLogger(), diagLevels[(env.OTEL_LOG_LEVEL ?? '').toLowerCase()] ?? DiagLogLevel.ERROR);
+
+  const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const resource = defaultResource()
+    .merge(resourceFromAttributes({ 'service.name': 'relay' }))
+    .merge(detectResources({ detectors: [envDetector] }));
+  const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
+  provider.register();
+  instrument();
+  useTracerProvider(provider);
+  let stopped: Promise<void> | undefined;
+  running = {
+    shutdown: () => (stopped ??= provider.shutdown().catch((error: unknown) => diag.error('tracing shutdown failed', error))),
+  };
+  return running;
+}
+
+/** Flushes and stops tracing, if it runs. */
+export async function shutdownTracing(): Promise<void> {
+  await running?.shutdown();
+}
+
+/**
+ * instrumentation-grpc (server spans, context from the call's metadata) and instrumentation-ioredis
+ * (one span per Redis command inside a traced operation). Both patch the CommonJS modules, which the
+ * ESM imports of the gateway share: requiring them here patches them whichever loads first.
+ */
+function instrument(): void {
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+  const { IORedisInstrumentation } = require('@opentelemetry/instrumentation-ioredis') as typeof import('@opentelemetry/instrumentation-ioredis');
+  registerInstrumentations({
+    instrumentations: [
+      new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
+      // The command name only: arguments carry payloads.
+      new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command) => command }),
+    ],
+  });
+  require('@grpc/grpc-js');
+  keepContextThroughAutoPipelining();
+}
+
+const commandContext = Symbol('relay.commandContext');
+
+/**
+ * ioredis auto-pipelining sends the commands queued in one tick later, all in the context of the
+ * first: each Redis span would land in whichever trace queued first. The command remembers the
+ * context it was queued in, and is sent (and so traced) in it.
+ */
+function keepContextThroughAutoPipelining(): void {
+  const ioredis = require('ioredis') as { default: { prototype: Record<string, unknown> } };
+  const pipeline = (require('ioredis/built/Pipeline') as { default: { prototype: Record<string, unknown> } }).default.prototype;
+  const redis = ioredis.default.prototype;
+  type Send = (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) => unknown;
+  const queue = pipeline.sendCommand as Send;
+  pipeline.sendCommand = function (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) {
+    command[commandContext] = context.active();
+    return queue.call(this, command, ...rest);
+  } satisfies Send;
+  const send = redis.sendCommand as Send;
+  redis.sendCommand = function (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) {
+    const queued = command?.[commandContext];
+    return queued ? context.with(queued, () => send.call(this, command, ...rest)) : send.call(this, command, ...rest);
+  } satisfies Send;
+}
