@@ -59,7 +59,7 @@ test('a message nacked once and acked arrives over OTLP/HTTP as one trace: RPC, 
   const publisherSpanId = randomBytes(8).toString('hex');
   const metadata = new Metadata();
   metadata.set('traceparent', `00-${traceId}-${publisherSpanId}-01`);
-  const [{ messageId }] = (await publish(client!, topic, [{ data: Buffer.from('hello') }], metadata)).results as [{ messageId: string }];
+  const { messageId } = (await publish(client!, topic, [{ data: Buffer.from('hello') }], metadata)).results[0]!;
   const subscriber = new TestSubscriber(client!, subscription);
   try {
     const [first] = await subscriber.take(1);
