@@ -234,6 +234,11 @@ export interface MessageStore {
   nack(subscription: string, receipts: readonly Receipt[], delayMs: number | undefined, reason: string): Promise<Settlement[]>;
   /** Makes each message due at once (reason 'consumer-lost') and notifies watchers: a closed stream's deliveries. */
   release(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]>;
+  /**
+   * For each receipt: true while it names the current delivery of an unsettled message. Lets a
+   * gateway learn that deliveries it handed out were settled through another gateway.
+   */
+  inFlight(subscription: string, receipts: readonly Receipt[]): Promise<boolean[]>;
   /** Moves each lease end to now + leaseMs (the backoff still follows it). */
   extendLease(subscription: string, receipts: readonly Receipt[], leaseMs: number): Promise<Settlement[]>;
   /** Dead-letters each message at once with the reason ('rejected' when ''). */

@@ -42,6 +42,15 @@ export class ConsumerStream {
     readonly maxLeaseExtensionMs: number | undefined,
   ) {}
 
+  /** When reconcile last asked the store about this stream's holds. */
+  reconciledMs = 0;
+
+  /** No room for another delivery (a stream holding nothing always has room for one). */
+  blocked(now: number): boolean {
+    const credit = this.credit(now);
+    return credit.messages <= 0 || (credit.bytes <= 0 && this.held.size > 0);
+  }
+
   /** Room for more deliveries, after forgetting holds whose lease has passed (they went elsewhere). */
   credit(now: number): { messages: number; bytes: number } {
     if (this.held.size >= this.limits.maxMessages || this.heldBytes >= this.limits.maxBytes) {
@@ -64,6 +73,8 @@ export class ConsumerStream {
 
 /** Most deliveries asked of the store at once. */
 const maxReceive = 1000;
+/** A blocked stream asks the store which of its holds are still in flight at most this often. */
+const reconcileIntervalMs = 100;
 
 /**
  * Feeds the Subscribe streams of one subscription on this gateway. The gateway is one consumer of the
@@ -171,6 +182,24 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Frees the credit of blocked streams whose deliveries were settled through another gateway (a
+   * unary call or a transaction elsewhere): at most every reconcileIntervalMs per stream, the store
+   * says which held receipts are still in flight.
+   */
+  private async reconcile(now: number): Promise<void> {
+    for (const stream of this.streams) {
+      if (!stream.blocked(now) || now - stream.reconciledMs < reconcileIntervalMs) continue;
+      stream.reconciledMs = now;
+      const holds = [...stream.held];
+      for (let i = 0; i < holds.length; i += maxReceive) {
+        const batch = holds.slice(i, i + maxReceive);
+        const flags = await this.store.inFlight(this.subscription, batch.map(([, held]) => held.receipt));
+        flags.forEach((inFlight, j) => inFlight || this.forget(batch[j]![0], 'expired'));
+      }
+    }
+  }
+
   private async pump(): Promise<void> {
     if (this.pumping) {
       this.again = true;
@@ -180,6 +209,7 @@ export class Dispatcher {
     try {
       do {
         this.again = false;
+        await this.reconcile(Date.now());
         for (let stream = this.nextReady(); stream; stream = this.nextReady()) {
           const credit = stream.credit(Date.now());
           const result = await this.store.receive(this.subscription, {
@@ -238,9 +268,7 @@ export class Dispatcher {
     const now = Date.now();
     for (let tried = 0; tried < this.streams.length; tried++) {
       const stream = this.streams[this.next++ % this.streams.length]!;
-      if (!stream.writable || stream.closed) continue;
-      const credit = stream.credit(now);
-      if (credit.messages > 0 && (credit.bytes > 0 || stream.held.size === 0)) return stream;
+      if (stream.writable && !stream.closed && !stream.blocked(now)) return stream;
     }
     return undefined;
   }
@@ -252,8 +280,11 @@ export class Dispatcher {
   private schedule(): void {
     clearTimeout(this.timer);
     if (this.streams.length === 0) return;
-    const untilDue = this.nextDueMs === null ? Infinity : this.nextDueMs - Date.now() + 1;
-    this.timer = setTimeout(this.wake, untilDue > 0 ? Math.min(this.pollIntervalMs, untilDue) : this.pollIntervalMs);
+    const now = Date.now();
+    const untilDue = this.nextDueMs === null ? Infinity : this.nextDueMs - now + 1;
+    // A blocked stream is reconciled soon: its credit may have been freed on another gateway.
+    const poll = this.streams.some((stream) => stream.blocked(now)) ? Math.min(this.pollIntervalMs, reconcileIntervalMs) : this.pollIntervalMs;
+    this.timer = setTimeout(this.wake, untilDue > 0 ? Math.min(poll, untilDue) : poll);
     this.timer.unref();
   }
 

@@ -388,6 +388,12 @@ export class MemoryMessageStore implements MessageStore {
     return results;
   }
 
+  async inFlight(subscriptionName: string, receipts: readonly Receipt[]): Promise<boolean[]> {
+    this.ensureOpen();
+    const subscription = this.subscription(subscriptionName);
+    return receipts.map((receipt) => currentEntry(subscription, receipt) !== undefined);
+  }
+
   async extendLease(subscriptionName: string, receipts: readonly Receipt[], leaseMs: number): Promise<Settlement[]> {
     this.ensureOpen();
     const subscription = this.subscription(subscriptionName);

@@ -223,6 +223,13 @@ export class RedisMessageStore implements MessageStore {
     return this.settle(subscription, 'nack', [0, 'consumer-lost', ''], receipts);
   }
 
+  async inFlight(subscription: string, receipts: readonly Receipt[]): Promise<boolean[]> {
+    const args: ScriptArgument[] = [];
+    for (const receipt of receipts) args.push(receipt.messageId, receipt.attempt);
+    const reply = await this.onSubscription(subscription, 'in-flight', [], args);
+    return reply.slice(1).map((flag) => flag === 1);
+  }
+
   extendLease(subscription: string, receipts: readonly Receipt[], leaseMs: number): Promise<Settlement[]> {
     return this.settle(subscription, 'extend-lease', [leaseMs], receipts);
   }

@@ -10,6 +10,7 @@ export type ScriptName =
   | 'ack'
   | 'nack'
   | 'extend-lease'
+  | 'in-flight'
   | 'reject'
   | 'seek'
   | 'stats'

@@ -644,6 +644,17 @@ export function defineStoreContract(name: string, makeStore: (options?: StoreOpt
     assert.is((await receive(subscription)).nextDueMs, null);
   });
 
+  delivery('inFlight is true only for the current attempt of an unsettled message', async () => {
+    const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
+    await store.publish(topic, [message('x'), message('y')]);
+    const [first, other] = (await receive(subscription)).deliveries;
+    assert.equal(await store.inFlight(subscription, [receiptOf(first!), receiptOf(other!)]), [true, true]);
+    await store.ack(subscription, [receiptOf(other!)]);
+    const [second] = await receiveEventually(subscription);
+    assert.equal(await store.inFlight(subscription, [receiptOf(first!), receiptOf(second!), receiptOf(other!)]), [false, true, false]);
+    await rejectsWith('not-found', () => store.inFlight(uniqueName(), [receiptOf(first!)]));
+  });
+
   delivery('a redelivered message is nacked at once with its current receipt, then delivered as attempt 3', async () => {
     const { topic, subscription } = await topicWithSubscription({ ackDeadlineMs: 300 });
     await store.publish(topic, [message('x')]);

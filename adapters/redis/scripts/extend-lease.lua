@@ -11,7 +11,11 @@ for i = 7, #ARGV, 2 do
   if current and current ~= attempt then
     result[#result + 1] = 0
   else
-    if current then redis.call('ZADD', dueSet, 'XX', now + lease + backoff(attempt), id) end
+    if current then
+      redis.call('ZADD', dueSet, 'XX', now + lease + backoff(attempt), id)
+      -- Held under a lease again: if it runs out, that is why it comes again.
+      redis.call('HDEL', whySet, id)
+    end
     result[#result + 1] = 1
   end
 end
