@@ -7,7 +7,7 @@ import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AggregationType, InstrumentType, MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { Delivery, DeliveryReason, MessageStore, PublishOutcome, Receipt, Settlement } from '../../adapters/store.ts';
-import { attr, latencyBucketsSeconds, messagingSystem, metric } from './names.ts';
+import { attr, latencyBucketsSeconds, metric } from './names.ts';
 
 export type SettlementVerb = 'ack' | 'nack' | 'reject';
 
@@ -126,7 +126,7 @@ export class GatewayMetrics {
   }
 
   publishedBatch(topic: string, outcomes: readonly PublishOutcome[], seconds: number): void {
-    const attributes = { [attr.messagingSystem]: messagingSystem, [attr.destination]: topic };
+    const attributes = { [attr.destination]: topic };
     const stored = outcomes.reduce((count, outcome) => count + (outcome.duplicate ? 0 : 1), 0);
     if (stored > 0) this.published.add(stored, attributes);
     this.publishDuration.record(seconds, attributes);
@@ -168,5 +168,5 @@ export class GatewayMetrics {
 }
 
 function consumerAttributes(subscription: string): Attributes {
-  return { [attr.messagingSystem]: messagingSystem, [attr.consumerGroup]: subscription };
+  return { [attr.consumerGroup]: subscription };
 }
