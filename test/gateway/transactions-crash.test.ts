@@ -40,7 +40,7 @@ test(`${kills} SIGKILLs during consume-transform-produce: no torn transactions, 
     const keysBefore = transactionKeys().filter((key) => key.startsWith('relay:txn') || key === 'relay:transaction-deadlines');
 
     const input = await topicWithSubscriptions(stableClient, [
-      { ackDeadline: { seconds: 30 }, retryPolicy: { minimumBackoff: { nanos: 50_000_000 }, maximumBackoff: { nanos: 200_000_000 } } },
+      { ackDeadline: { seconds: 30 }, maxDeliveryAttempts: 0, retryPolicy: { minimumBackoff: { nanos: 50_000_000 }, maximumBackoff: { nanos: 200_000_000 } } },
     ]);
     const outputs = await Promise.all([0, 1].map(() => topicWithSubscriptions(stableClient)));
     for (let i = 0; i < inputs; i += 500) {
