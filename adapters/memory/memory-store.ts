@@ -769,11 +769,11 @@ export class MemoryMessageStore implements MessageStore {
     }
     const batches = new Map<string, AppendBatch>();
     const outcomes: PublishOutcome[] = [];
-    for (const message of transaction.messages) {
+    for (const [index, message] of transaction.messages.entries()) {
       let batch = batches.get(message.topic);
       if (batch === undefined) batches.set(message.topic, (batch = new AppendBatch(this.topics.get(message.topic)!, now)));
       const outcome = batch.add(message);
-      if (outcome === 'conflict') return `idempotency key ${message.idempotencyKey} was used for other content`;
+      if (outcome === 'conflict') return `the idempotency key of message ${index} was used for other content`;
       outcomes.push(outcome);
     }
     return { batches, outcomes };
@@ -905,7 +905,7 @@ class AppendBatch {
   /** The message's outcome; 'conflict' when its idempotency key was used with other content. */
   add(message: OutgoingMessage): PublishOutcome | 'conflict' {
     const key = message.idempotencyKey;
-    const hash = key === '' ? '' : contentHash(message);
+    const hash = key === '' ? '' : contentHash(message).toString('base64');
     if (key !== '') {
       const seen = this.keys.get(key) ?? liveKey(this.topic, key, this.now);
       if (seen !== undefined) return seen.hash === hash ? { messageId: seen.messageId, duplicate: true } : 'conflict';

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { contentHash } from '../content-hash.ts';
 import {
@@ -574,7 +575,7 @@ function pushMessage(args: ScriptArgument[], topicIndex: number, message: Outgoi
   const attributes = Object.entries(message.attributes);
   args.push(
     topicIndex,
-    message.idempotencyKey,
+    message.idempotencyKey ? idempotencyDigest(message.idempotencyKey) : '',
     message.idempotencyKey ? contentHash(message) : '',
     message.data,
     message.orderingKey,
@@ -583,6 +584,11 @@ function pushMessage(args: ScriptArgument[], topicIndex: number, message: Outgoi
     attributes.length,
   );
   for (const [key, value] of attributes) args.push(key, value);
+}
+
+/** Idempotency keys are stored as 16 bytes of their SHA-256: short fields, and no user text in Redis. */
+function idempotencyDigest(key: string): Buffer {
+  return hash('sha256', key, 'buffer').subarray(0, 16);
 }
 
 function words(text: string | null): string[] {

@@ -28,7 +28,7 @@ end
 local values = redis.call('LRANGE', stagedMessages, 0, -1)
 local messages = parseMessages(values, 1, tonumber(redis.call('HGET', record, 'messages')))
 local conflict = resolveKeys(messages, topics)
-if conflict then return refuse('idempotency key ' .. messages[conflict].key .. ' was used for other content') end
+if conflict then return refuse('the idempotency key of message ' .. (conflict - 1) .. ' was used for other content') end
 
 local ids = appendMessages(messages, values, topics)
 for _, ack in ipairs(acks) do

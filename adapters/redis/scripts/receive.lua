@@ -30,6 +30,8 @@ local function fits(size)
   return size <= budget or (oversizedAllowed and count == 0)
 end
 local function payloadSize(fields)
+  -- Publish writes the payload first; dead letters and redriven messages have it later.
+  if fields[1] == 'd' then return #fields[2] end
   return #(field(fields, 'd') or '')
 end
 local function firstReason(id, fields)

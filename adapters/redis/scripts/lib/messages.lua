@@ -1,8 +1,23 @@
 -- Appending messages with idempotency keys, shared by publish and transaction commit.
 -- Messages come as flat values (publish's ARGV, or a transaction's staged list), per message
--- 8 + 2a values: topic index, idempotency key ('' none), content hash, data, ordering key,
--- traceparent, tracestate, attribute count a, then a pairs of attribute key and value.
--- A topic is a table { meta = key, stream = key, prefix = idempotency key prefix, channel = name }.
+-- 8 + 2a values: topic index, idempotency key digest ('' none; 16 bytes), content hash (8 bytes),
+-- data, ordering key, traceparent, tracestate, attribute count a, then a pairs of attribute key and
+-- value. A topic is a table { meta = key, stream = key, prefix = idempotency bucket prefix, channel = name }.
+--
+-- Idempotency keys live in one hash per topic and dedup window: `<prefix><floor(now / window)>`,
+-- field = key digest, value = content hash .. message id, expiring two windows after its start. A
+-- key is known while its message is younger than the window, so the current and the previous
+-- bucket are all that can hold it. (A hash entry costs about half a key of its own with a TTL.)
+-- @include lib/common.lua
+
+local function idempotencyBuckets(t, now)
+  if not t.current then
+    t.window = tonumber(redis.call('HGET', t.meta, 'dedupWindowMs'))
+    local bucket = math.floor(now / t.window)
+    t.current, t.previous, t.expiresAt = t.prefix .. bucket, t.prefix .. (bucket - 1), (bucket + 2) * t.window
+  end
+  return t
+end
 
 local function parseMessages(values, pos, n)
   local messages = {}
@@ -19,16 +34,17 @@ end
 -- (stored, or earlier in the same batch) becomes a duplicate of the first. Returns the 1-based index
 -- of a message whose key names other content, or nil.
 local function resolveKeys(messages, topics)
-  local seen = {}
+  local seen, now = {}, nowMs()
   for i, m in ipairs(messages) do
     if m.key ~= '' then
       local scope = m.topic .. ' ' .. m.key
       local known = seen[scope]
       if not known then
-        local stored = redis.call('GET', topics[m.topic].prefix .. m.key)
-        if stored then
-          local space = string.find(stored, ' ', 1, true)
-          known = { id = string.sub(stored, 1, space - 1), hash = string.sub(stored, space + 1) }
+        local t = idempotencyBuckets(topics[m.topic], now)
+        local stored = redis.call('HGET', t.current, m.key) or redis.call('HGET', t.previous, m.key)
+        local id = stored and string.sub(stored, 9)
+        if id and tonumber(string.match(id, '^%d+')) + t.window > now then
+          known = { id = id, hash = string.sub(stored, 1, 8) }
           seen[scope] = known
         end
       end
@@ -61,8 +77,8 @@ local function appendMessages(messages, values, topics)
       end
       m.id = redis.call('XADD', t.stream, '*', unpack(fields))
       if m.key ~= '' then
-        t.window = t.window or redis.call('HGET', t.meta, 'dedupWindowMs')
-        redis.call('SET', t.prefix .. m.key, m.id .. ' ' .. m.hash, 'PX', t.window)
+        redis.call('HSET', t.current, m.key, m.hash .. m.id)
+        t.remembered = true
       end
       largest[m.topic] = math.max(largest[m.topic] or 0, #values[p])
       ids[i] = m.id
@@ -73,6 +89,9 @@ local function appendMessages(messages, values, topics)
     -- Receive sizes its reads by the largest payload, so a byte budget is never exceeded.
     if size > tonumber(redis.call('HGET', t.meta, 'maxPayload') or '0') then redis.call('HSET', t.meta, 'maxPayload', size) end
     redis.call('PUBLISH', t.channel, '')
+  end
+  for _, t in pairs(topics) do
+    if t.remembered then redis.call('PEXPIREAT', t.current, t.expiresAt) end
   end
   return ids
 end

@@ -19,10 +19,13 @@ local function bindSubscription(keys, names)
     return redis.call('HGET', subMeta, name)
   end
 
-  local ordered = setting('ordering') == 'true'
+  -- Read once per script: every delivery and settlement needs them.
+  local fixed = redis.call('HMGET', subMeta, 'ordering', 'minBackoffMs', 'maxBackoffMs')
+  local ordered = fixed[1] == 'true'
+  local minBackoff, maxBackoff = tonumber(fixed[2]), tonumber(fixed[3])
 
   local function backoff(attempt)
-    return math.min(tonumber(setting('maxBackoffMs')), tonumber(setting('minBackoffMs')) * 2 ^ (attempt - 1))
+    return math.min(maxBackoff, minBackoff * 2 ^ (attempt - 1))
   end
 
   local function entryFields(id)
