@@ -4,6 +4,7 @@
 import { createRequire } from 'node:module';
 import { context, diag, DiagConsoleLogger, DiagLogLevel, type Context } from '@opentelemetry/api';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { SyncContextManager } from './sync-context.ts';
 import { useTracerProvider } from './tracing.ts';
 
 const require = createRequire(import.meta.url);
@@ -66,7 +67,8 @@ const diagLevels: Record<string, DiagLogLevel> = {
 
 /**
  * Sets tracing up once per process: a NodeTracerProvider (sampler from OTEL_TRACES_SAMPLER, batch
- * export tuned by OTEL_BSP_*), W3C propagation, and the gRPC and ioredis instrumentations. Answers
+ * export tuned by OTEL_BSP_*), W3C propagation, a synchronous context manager, and the gRPC and
+ * ioredis instrumentations. Answers
  * undefined, and leaves tracing off, when there is nothing to export to.
  */
 export function startTracing(options: TracingOptions = {}): TracingHandle | undefined {
@@ -87,7 +89,8 @@ export function startTracing(options: TracingOptions = {}): TracingHandle | unde
     .merge(resourceFromAttributes({ 'service.name': 'relay' }))
     .merge(detectResources({ detectors: [envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: processors });
-  provider.register();
+  // W3C trace context propagation; the active context follows synchronous calls (see sync-context.ts).
+  provider.register({ contextManager: new SyncContextManager() });
   instrument();
   useTracerProvider(provider);
   let stopped: Promise<void> | undefined;
@@ -142,6 +145,7 @@ function keepContextThroughAutoPipelining(): void {
   const send = redis.sendCommand as Send;
   redis.sendCommand = function (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) {
     const queued = command?.[commandContext];
-    return queued ? context.with(queued, () => send.call(this, command, ...rest)) : send.call(this, command, ...rest);
+    if (queued === undefined || queued === context.active()) return send.call(this, command, ...rest);
+    return context.with(queued, () => send.call(this, command, ...rest));
   } satisfies Send;
 }

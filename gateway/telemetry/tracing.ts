@@ -1,4 +1,4 @@
-// Relay's spans: one per published message (its creation context, stored with it), one per delivery
+// Relay's spans: one per Publish (the creation context stored with its messages), one per delivery
 // attempt (child of that stored context, handed to the subscriber as the delivery's trace context,
 // ended at its settlement with the outcome), and dead-lettering. The rest of the gateway calls the
 // few functions below; when no tracer provider was set up they cost a branch.
@@ -87,10 +87,10 @@ function failed(span: Span, error: unknown): void {
 }
 
 /**
- * Publishes with spans: the `publish <topic>` span covers the store write (the Redis write is its
- * child) and is the creation context of a single message; a batch of several also gets one
- * `create <topic>` span per message, each the creation context of its message. The creation context
- * replaces the publisher's in what is stored, so every delivery descends from it. The parent is the
+ * Publishes with a `publish <topic>` span covering the store write (the Redis write is its child). It
+ * is the creation context of every message of the batch, stored with each: every delivery descends
+ * from it. (The conventions' optional per-message `create` spans are not made: for batches they
+ * would double the spans per message; the deliveries carry messaging.message.id.) The parent is the
  * active span (the gRPC server span when instrumentation-grpc runs) or else the call's metadata.
  */
 export async function tracePublish(
@@ -103,59 +103,36 @@ export async function tracePublish(
   const active = context.active();
   const parent = trace.getSpan(active) ? active : w3c.extract(ROOT_CONTEXT, metadata, metadataCarrier);
   const single = messages.length === 1;
-  const common: Attributes = { [attr.messagingSystem]: messagingSystem, [attr.destination]: topic };
-  const publish = tracer.startSpan(
-    spanName(operationName.publish, topic),
-    {
-      kind: single ? SpanKind.PRODUCER : SpanKind.CLIENT,
-      attributes: {
-        ...common,
-        [attr.operationType]: operationType.send,
-        [attr.operationName]: operationName.publish,
-        ...(single ? { [attr.bodySize]: messages[0]!.data.length } : { [attr.batchCount]: messages.length }),
-      },
-    },
-    parent,
-  );
-  const publishContext = trace.setSpan(parent, publish);
-  let creates: Span[] = [];
-  let stored: OutgoingMessage[];
-  if (single) {
-    stored = [{ ...messages[0]!, ...traceFields(publishContext) }];
-  } else {
-    creates = messages.map((message) =>
-      tracer!.startSpan(
-        spanName(operationName.create, topic),
-        {
-          kind: SpanKind.PRODUCER,
-          attributes: {
-            ...common,
-            [attr.operationType]: operationType.create,
-            [attr.operationName]: operationName.create,
-            [attr.bodySize]: message.data.length,
-          },
-        },
-        publishContext,
-      ),
-    );
-    stored = messages.map((message, i) => ({ ...message, ...traceFields(trace.setSpan(publishContext, creates[i]!)) }));
-    publish.addLinks(creates.map((span) => ({ context: span.spanContext() })));
-  }
+  const attributes: Attributes = {
+    [attr.messagingSystem]: messagingSystem,
+    [attr.operationType]: operationType.send,
+    [attr.operationName]: operationName.publish,
+    [attr.destination]: topic,
+  };
+  if (single) attributes[attr.bodySize] = messages[0]!.data.length;
+  else attributes[attr.batchCount] = messages.length;
+  const span = tracer.startSpan(spanName(operationName.publish, topic), { kind: SpanKind.PRODUCER, attributes }, parent);
+  const fields = spanFields(span);
+  const stored = messages.map((message) => ({ ...message, ...fields }));
   try {
-    const outcomes = await context.with(publishContext, () => write(stored));
-    outcomes.forEach((outcome, i) => {
-      const span = single ? publish : creates[i]!;
-      span.setAttribute(attr.messageId, outcome.messageId);
-      if (outcome.duplicate) span.setAttribute(attr.duplicate, true);
-    });
+    const outcomes = await context.with(trace.setSpan(parent, span), () => write(stored));
+    if (single) {
+      span.setAttribute(attr.messageId, outcomes[0]!.messageId);
+      if (outcomes[0]!.duplicate) span.setAttribute(attr.duplicate, true);
+    }
     return outcomes;
   } catch (error) {
-    failed(publish, error);
+    failed(span, error);
     throw error;
   } finally {
-    for (const span of creates) span.end();
-    publish.end();
+    span.end();
   }
+}
+
+/** A span's W3C trace fields, written directly (what the propagator's inject writes). */
+function spanFields(span: Span): TraceFields {
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  return { traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
 }
 
 const reasonValue: Record<DeliveryReason, string> = {
@@ -207,7 +184,6 @@ export class DeliveryTrace {
             [attr.operationType]: operationType.settle,
             [attr.operationName]: operationName.deadLetter,
             [attr.destination]: topic,
-            [attr.subscription]: name,
             [attr.consumerGroup]: name,
             [attr.deliveryAttempt]: this.attempt,
             [attr.deadLetterReason]: reason,
@@ -231,29 +207,23 @@ export function traceDeliveries(
 ): { deliveries: Delivery[]; traces: DeliveryTrace[] } | undefined {
   if (!tracer) return undefined;
   const traces: DeliveryTrace[] = [];
+  const name = spanName(operationName.deliver, subscription.topic);
   const handed = deliveries.map((delivery) => {
     const { message, attempt, reason } = delivery;
-    const span = tracer!.startSpan(
-      spanName(operationName.deliver, subscription.topic),
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          [attr.messagingSystem]: messagingSystem,
-          [attr.operationType]: operationType.receive,
-          [attr.operationName]: operationName.deliver,
-          [attr.destination]: subscription.topic,
-          [attr.subscription]: subscription.name,
-          [attr.consumerGroup]: subscription.name,
-          [attr.messageId]: message.id,
-          [attr.bodySize]: message.data.length,
-          [attr.deliveryAttempt]: attempt,
-          [attr.deliveryReason]: reasonValue[reason],
-          ...(message.orderingKey && { [attr.orderingKey]: message.orderingKey }),
-        },
-      },
-      storedContext(message),
-    );
-    const fields = traceFields(trace.setSpan(ROOT_CONTEXT, span));
+    const attributes: Attributes = {
+      [attr.messagingSystem]: messagingSystem,
+      [attr.operationType]: operationType.receive,
+      [attr.operationName]: operationName.deliver,
+      [attr.destination]: subscription.topic,
+      [attr.consumerGroup]: subscription.name,
+      [attr.messageId]: message.id,
+      [attr.bodySize]: message.data.length,
+      [attr.deliveryAttempt]: attempt,
+      [attr.deliveryReason]: reasonValue[reason],
+    };
+    if (message.orderingKey) attributes[attr.orderingKey] = message.orderingKey;
+    const span = tracer!.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, storedContext(message));
+    const fields = spanFields(span);
     traces.push(new DeliveryTrace(span, subscription, attempt, fields));
     return { ...delivery, message: { ...message, ...fields } };
   });

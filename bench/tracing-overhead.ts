@@ -1,0 +1,129 @@
+// `npm run bench:tracing [-- --quick] [--runs N]`: what tracing costs. The standard end-to-end load
+// (bench/scenarios/common.ts) on a Relay gateway process with tracing off (no OTEL_* variables) and on
+// (always-on sampler, batch export over OTLP/HTTP protobuf to a sink in this process that reads and
+// counts what arrives), interleaved run by run so that background noise hits both alike.
+// Never part of `npm test`.
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { loadSync } from '@grpc/proto-loader';
+import { startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
+import { startPrivateRedis, type Fsync, type RedisServer } from './peers/private-redis.ts';
+import { RelayTarget } from './peers/relay.ts';
+import { fullSizes, quickSizes } from './options.ts';
+import { standardShape, withTopic } from './scenarios/common.ts';
+import { formatCount, median } from './stats.ts';
+import { measureThroughput } from './workload.ts';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const runsFlag = argv.indexOf('--runs');
+const sizes = quick ? quickSizes : fullSizes;
+const runs = runsFlag >= 0 ? Number(argv[runsFlag + 1]) : quick ? 3 : 5;
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error('usage: npm run bench:tracing -- [--quick] [--runs N]');
+  process.exit(2);
+}
+
+/** The OTLP sink: keeps the request bodies and decodes them only after the runs (spans counted then). */
+async function startSink() {
+  const bodies: Buffer[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      bodies.push(Buffer.concat(chunks));
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    /** Spans received so far (decodes what arrived since the last call). */
+    spans(): number {
+      const definition = loadSync(new URL('../test/fixtures/otlp-trace.proto', import.meta.url).pathname);
+      const decode = (definition['opentelemetry.proto.collector.trace.v1.TraceService'] as Record<string, { requestDeserialize(b: Buffer): unknown }>)
+        .Export!.requestDeserialize;
+      let spans = 0;
+      for (const body of bodies.splice(0)) {
+        const request = decode(body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+        for (const resource of request.resourceSpans) for (const scope of resource.scopeSpans) spans += scope.spans.length;
+      }
+      return spans;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+// RelayTarget starts its gateway with REDIS_URL only; this one adds the OTEL_* variables. Its
+// constructor is private to the type checker only.
+const RelayWith = RelayTarget as unknown as new (fsync: Fsync, redis: RedisServer, gateway: GatewayProcess) => RelayTarget;
+
+async function startRelay(env: Record<string, string>): Promise<RelayTarget> {
+  const redis = await startPrivateRedis('everysec');
+  try {
+    return new RelayWith('everysec', redis, await startGatewayProcess({ REDIS_URL: redis.url, ...env }));
+  } catch (error) {
+    await redis.stop();
+    throw error;
+  }
+}
+
+const sink = await startSink();
+const variants = {
+  off: {},
+  on: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_TRACES_SAMPLER: 'always_on',
+    // Room for every span of a run: nothing is dropped to make tracing look cheap.
+    OTEL_BSP_MAX_QUEUE_SIZE: '262144',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
+    OTEL_BSP_SCHEDULE_DELAY: '500',
+  },
+} as const;
+type Variant = keyof typeof variants;
+
+const results: Record<Variant, number[]> = { off: [], on: [] };
+/** The gateway's CPU time per message (µs): less sensitive than throughput to what else runs. */
+const cpuPerMessage: Record<Variant, number[]> = { off: [], on: [] };
+let spansExported = 0;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+log(`tracing overhead: ${runs} run(s) of ${formatCount(sizes.endToEndMessages)} messages per variant, interleaved`);
+for (let run = 0; run < runs; run++) {
+  const order: Variant[] = run % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+  for (const variant of order) {
+    const target = await startRelay(variants[variant]);
+    try {
+      await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.warmupMessages }));
+      const result = await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages }));
+      results[variant].push(result.msgsPerSec);
+      const cpu = ((result.cpu.gateway ?? 0) * result.seconds * 1e6) / result.messages;
+      cpuPerMessage[variant].push(cpu);
+      log(
+        `run ${run + 1}/${runs} tracing ${variant}: ${formatCount(result.msgsPerSec)} msgs/s end to end, gateway ${cpu.toFixed(1)} µs CPU ` +
+          `per message (cores: ${Object.entries(result.cpu).map(([role, cores]) => `${role} ${cores.toFixed(2)}`).join(', ')})`,
+      );
+    } finally {
+      // SIGTERM: the gateway flushes its spans before it exits.
+      await target.close();
+    }
+    if (variant === 'on') spansExported += sink.spans();
+  }
+}
+await sink.close();
+
+const off = median(results.off);
+const on = median(results.on);
+const messages = (sizes.endToEndMessages + sizes.warmupMessages) * runs;
+const cpuOff = median(cpuPerMessage.off);
+const cpuOn = median(cpuPerMessage.on);
+console.log('| tracing | end-to-end msgs/s (median) | runs | gateway CPU µs per message (median) |');
+console.log('|---|---|---|---|');
+console.log(`| off | ${formatCount(off)} | ${results.off.map(formatCount).join(', ')} | ${cpuOff.toFixed(1)} |`);
+console.log(`| on (always_on, OTLP/HTTP batch export) | ${formatCount(on)} | ${results.on.map(formatCount).join(', ')} | ${cpuOn.toFixed(1)} |`);
+console.log(
+  `\ntracing on / off throughput: ${(on / off).toFixed(3)} (cost ${((1 - on / off) * 100).toFixed(1)}%); ` +
+    `gateway CPU per message on / off: ${(cpuOn / cpuOff).toFixed(3)}; ` +
+    `${formatCount(spansExported)} spans exported for ${formatCount(messages)} messages published and delivered (${(spansExported / messages).toFixed(2)} per message)`,
+);
