@@ -1,7 +1,8 @@
 // `npm run bench:tracing [-- --quick] [--runs N]`: what tracing costs. The standard end-to-end load
 // (bench/scenarios/common.ts) on a Relay gateway process with tracing off (no OTEL_* variables) and on
 // (always-on sampler, batch export over OTLP/HTTP protobuf to a sink in this process that reads and
-// counts what arrives), interleaved run by run so that background noise hits both alike.
+// counts what arrives), and on with a tenth sampled; interleaved run by run so that background noise
+// hits every variant alike.
 // Never part of `npm test`.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
@@ -81,17 +82,27 @@ const variants = {
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
     OTEL_BSP_SCHEDULE_DELAY: '500',
   },
+  /** The usual production lever: a tenth of the messages traced, whole (parent-based). */
+  sampled: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sink.endpoint,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+    OTEL_BSP_MAX_QUEUE_SIZE: '262144',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '4096',
+    OTEL_BSP_SCHEDULE_DELAY: '500',
+  },
 } as const;
 type Variant = keyof typeof variants;
 
-const results: Record<Variant, number[]> = { off: [], on: [] };
+const results: Record<Variant, number[]> = { off: [], on: [], sampled: [] };
 /** The gateway's CPU time per message (µs): less sensitive than throughput to what else runs. */
-const cpuPerMessage: Record<Variant, number[]> = { off: [], on: [] };
+const cpuPerMessage: Record<Variant, number[]> = { off: [], on: [], sampled: [] };
 let spansExported = 0;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 log(`tracing overhead: ${runs} run(s) of ${formatCount(sizes.endToEndMessages)} messages per variant, interleaved`);
 for (let run = 0; run < runs; run++) {
-  const order: Variant[] = run % 2 === 0 ? ['off', 'on'] : ['on', 'off'];
+  const order: Variant[] = run % 2 === 0 ? ['off', 'on', 'sampled'] : ['sampled', 'on', 'off'];
   for (const variant of order) {
     const target = await startRelay(variants[variant]);
     try {
@@ -108,7 +119,8 @@ for (let run = 0; run < runs; run++) {
       // SIGTERM: the gateway flushes its spans before it exits.
       await target.close();
     }
-    if (variant === 'on') spansExported += sink.spans();
+    const spans = sink.spans();
+    if (variant === 'on') spansExported += spans;
   }
 }
 await sink.close();
@@ -122,8 +134,12 @@ console.log('| tracing | end-to-end msgs/s (median) | runs | gateway CPU µs per
 console.log('|---|---|---|---|');
 console.log(`| off | ${formatCount(off)} | ${results.off.map(formatCount).join(', ')} | ${cpuOff.toFixed(1)} |`);
 console.log(`| on (always_on, OTLP/HTTP batch export) | ${formatCount(on)} | ${results.on.map(formatCount).join(', ')} | ${cpuOn.toFixed(1)} |`);
+const sampled = median(results.sampled);
+console.log(
+  `| on, parentbased_traceidratio 0.1 | ${formatCount(sampled)} | ${results.sampled.map(formatCount).join(', ')} | ${median(cpuPerMessage.sampled).toFixed(1)} |`,
+);
 console.log(
   `\ntracing on / off throughput: ${(on / off).toFixed(3)} (cost ${((1 - on / off) * 100).toFixed(1)}%); ` +
-    `gateway CPU per message on / off: ${(cpuOn / cpuOff).toFixed(3)}; ` +
+    `gateway CPU per message on / off: ${(cpuOn / cpuOff).toFixed(3)}; sampled / off throughput: ${(sampled / off).toFixed(3)}; ` +
     `${formatCount(spansExported)} spans exported for ${formatCount(messages)} messages published and delivered (${(spansExported / messages).toFixed(2)} per message)`,
 );
