@@ -1,7 +1,7 @@
 // Every span name, attribute key and metric name Relay emits, in one place. Names follow the
 // OpenTelemetry messaging semantic conventions (v1.45: span name `{operation name} {destination}`,
-// operation types create/send/receive/process/settle); what the conventions leave to each system
-// lives under `messaging.relay.*`, as they ask.
+// operation types send/receive/process/settle, `publish` having become `send`); what the conventions
+// leave to each system lives under `messaging.relay.*`, as they ask.
 
 /** The one custom `messaging.system` value. */
 export const messagingSystem = 'relay';
@@ -11,7 +11,6 @@ export const attr = {
   operationType: 'messaging.operation.type',
   operationName: 'messaging.operation.name',
   destination: 'messaging.destination.name',
-  subscription: 'messaging.destination.subscription.name',
   consumerGroup: 'messaging.consumer.group.name',
   messageId: 'messaging.message.id',
   bodySize: 'messaging.message.body.size',
@@ -32,7 +31,6 @@ export const attr = {
 
 /** messaging.operation.type values. */
 export const operationType = {
-  create: 'create',
   send: 'send',
   receive: 'receive',
   process: 'process',
@@ -41,10 +39,8 @@ export const operationType = {
 
 /** messaging.operation.name values, which also start the span names. */
 export const operationName = {
-  /** A Publish call's write of its batch: the creation context of a single message. */
+  /** A Publish call's write of its batch: the creation context of its messages. */
   publish: 'publish',
-  /** One message of a batch of several: its creation context. */
-  create: 'create',
   /** One delivery attempt of one message to one Subscribe stream, ended at its settlement. */
   deliver: 'deliver',
   /** A subscriber's handling of one delivery (emitted by subscribers, not by the gateway). */

@@ -60,13 +60,6 @@ export const storedCarrier: TextMapGetter<TraceFields> & TextMapSetter<TraceFiel
   },
 };
 
-/** The trace fields naming a context's span ('' when it has none). */
-export function traceFields(of: Context): TraceFields {
-  const fields = { traceparent: '', tracestate: '' };
-  w3c.inject(of, fields, storedCarrier);
-  return fields;
-}
-
 /** The context a stored message's trace fields name (the root context when they name none). */
 export function storedContext(fields: TraceFields): Context {
   return fields.traceparent ? w3c.extract(ROOT_CONTEXT, fields, storedCarrier) : ROOT_CONTEXT;
@@ -152,8 +145,6 @@ export class DeliveryTrace {
     private readonly span: Span,
     private readonly subscription: SubscriptionConfig,
     private readonly attempt: number,
-    /** The delivery span's context, as handed to the subscriber. */
-    readonly fields: TraceFields,
   ) {}
 
   /**
@@ -224,7 +215,7 @@ export function traceDeliveries(
     if (message.orderingKey) attributes[attr.orderingKey] = message.orderingKey;
     const span = tracer!.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, storedContext(message));
     const fields = spanFields(span);
-    traces.push(new DeliveryTrace(span, subscription, attempt, fields));
+    traces.push(new DeliveryTrace(span, subscription, attempt));
     return { ...delivery, message: { ...message, ...fields } };
   });
   return { deliveries: handed, traces };
