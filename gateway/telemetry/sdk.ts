@@ -75,13 +75,10 @@ export function startTracing(options: TracingOptions = {}): TracingHandle | unde
   if (running) return running;
   const env = process.env;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  let processors = options.spanProcessors;
+  const exporter = options.spanProcessors ? undefined : exporterFromEnvironment(env);
+  if (!options.spanProcessors && !exporter) return undefined;
   const { BatchSpanProcessor, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
-  if (!processors) {
-    const exporter = exporterFromEnvironment(env);
-    if (!exporter) return undefined;
-    processors = [new BatchSpanProcessor(exporter)];
-  }
+  const processors = options.spanProcessors ?? [new BatchSpanProcessor(exporter!)];
   diag.setLogger(new DiagConsoleLogger(), diagLevels[(env.OTEL_LOG_LEVEL ?? '').toLowerCase()] ?? DiagLogLevel.ERROR);
 
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
