@@ -14,6 +14,7 @@ import { subscriberService } from './subscriber-service.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 import { serviceName } from './telemetry/sdk.ts';
 import { transactionService } from './transaction-service.ts';
+import { tuneAfterBind, tuneBeforeBind } from './transport-tuning.ts';
 
 export interface RunningGateway {
   /** The port actually bound (useful with port 0). */
@@ -54,12 +55,14 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
 
   metrics?.observe(() => subscriber.holding());
 
+  tuneBeforeBind(server, log);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   ).catch(async (error: unknown) => {
     await metrics?.close();
     throw error;
   });
+  tuneAfterBind(server);
 
   const stopHousekeeping = runHousekeeping(store, config.trimIntervalMs, config.pollIntervalMs, log);
   let closing: Promise<void> | undefined;
