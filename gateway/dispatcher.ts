@@ -7,7 +7,7 @@ import { traceDeliveries, untraced, type DeliveryTrace } from './telemetry/traci
 /** Where a consumer stream's deliveries go: the gRPC call, seen through the little it needs. */
 export interface DeliverySink {
   /** Writes deliveries; false when the transport buffers and `resume` will be called on drain. */
-  write(deliveries: readonly Delivery[]): boolean;
+  write(deliveries: readonly Delivery[], receipts: readonly string[]): boolean;
   /** Ends the call with an error (subscription gone, store unreachable). */
   fail(error: unknown): void;
 }
@@ -241,7 +241,7 @@ export class Dispatcher {
       void this.release(deliveries.map(({ message, attempt }) => ({ messageId: message.id, attempt })));
       return;
     }
-    deliveries.forEach((delivery, i) => {
+    const receipts = deliveries.map((delivery, i) => {
       const receipt = encodeReceipt(this.subscription, delivery.message.id, delivery.attempt);
       const bytes = delivery.message.data.length;
       stream.held.set(receipt, {
@@ -253,9 +253,10 @@ export class Dispatcher {
       });
       stream.heldBytes += bytes;
       this.holders.set(receipt, stream);
+      return receipt;
     });
     // With tracing on, each delivery carries its delivery span's context instead of the stored one.
-    if (!stream.sink.write(traced?.deliveries ?? deliveries)) stream.writable = false;
+    if (!stream.sink.write(traced?.deliveries ?? deliveries, receipts)) stream.writable = false;
   }
 
   /** Called by the stream when its transport drained. */

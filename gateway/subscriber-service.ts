@@ -11,7 +11,7 @@ import type { Duration__Output } from '../generated/ts/google/protobuf/Duration.
 import { toReceivedMessage, toTimestamp, unary, type GatewayContext } from './context.ts';
 import { Dispatcher, type FlowLimits } from './dispatcher.ts';
 import { tracer } from './log.ts';
-import { decodeReceipts, encodeReceipt } from './receipts.ts';
+import { decodeReceipts } from './receipts.ts';
 import { RequestError, toServiceError } from './status.ts';
 import type { GatewayMetrics, SettlementVerb } from './telemetry/metrics.ts';
 import { untraced } from './telemetry/tracing.ts';
@@ -111,11 +111,11 @@ const deliveryReason: Record<DeliveryReason, DeliveryReasonName> = {
   redrive: 'DELIVERY_REASON_REDRIVE',
 };
 
-function toResponse(subscription: string, deliveries: readonly Delivery[]): SubscribeResponse {
+function toResponse(deliveries: readonly Delivery[], receipts: readonly string[]): SubscribeResponse {
   return {
-    deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }) => ({
+    deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }, i) => ({
       message: toReceivedMessage(message),
-      receipt: encodeReceipt(subscription, message.id, attempt),
+      receipt: receipts[i],
       deliveryAttempt: attempt,
       leaseDeadline: toTimestamp(leaseDeadlineMs),
       reason: deliveryReason[reason],
@@ -183,9 +183,9 @@ export function subscriberService(context: GatewayContext): SubscriberService {
       }
       const owner = dispatcher;
       const sink = {
-        write: (deliveries: readonly Delivery[]) => {
+        write: (deliveries: readonly Delivery[], receipts: readonly string[]) => {
           context.metrics?.deliveredBatch(name, deliveries);
-          return call.write(toResponse(name, deliveries));
+          return call.write(toResponse(deliveries, receipts));
         },
         fail: (error: unknown) => void close(error),
       };
