@@ -5,22 +5,13 @@
 -- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 superseded receipt.
 local delay, why, lastError = tonumber(ARGV[6]), ARGV[7], ARGV[8]
 local now = nowMs()
-local result, dueNow = {0}, false
-for i = 9, #ARGV, 2 do
-  local id, attempt = ARGV[i], tonumber(ARGV[i + 1])
-  local current = currentAttempt(id)
-  if current and current ~= attempt then
-    result[#result + 1] = 0
-  else
-    if current then
-      local wait = delay or backoff(attempt)
-      redis.call('ZADD', dueSet, 'XX', now + wait, id)
-      redis.call('HSET', whySet, id, why)
-      if lastError ~= '' then redis.call('HSET', notes, id, lastError) end
-      if wait == 0 then dueNow = true end
-    end
-    result[#result + 1] = 1
-  end
-end
+local dueNow = false
+local result = settleReceipts(9, function(id, attempt)
+  local wait = delay or backoff(attempt)
+  redis.call('ZADD', dueSet, 'XX', now + wait, id)
+  redis.call('HSET', whySet, id, why)
+  if lastError ~= '' then redis.call('HSET', notes, id, lastError) end
+  if wait == 0 then dueNow = true end
+end)
 if dueNow then redis.call('PUBLISH', channel, '') end
 return result

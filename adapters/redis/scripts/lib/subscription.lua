@@ -11,3 +11,22 @@ local group, channel, parkedPrefix = subscription.group, subscription.channel, s
 local ordered, setting, backoff, entryFields = subscription.ordered, subscription.setting, subscription.backoff, subscription.entryFields
 local currentAttempt, lastDelivered, releaseKey = subscription.currentAttempt, subscription.lastDelivered, subscription.releaseKey
 local settle, deadLetter = subscription.settle, subscription.deadLetter
+
+-- Applies apply(id, attempt) to every receipt (pairs of message id and attempt from ARGV[from] on)
+-- that names the current delivery. A receipt of an already settled message is OK and changes
+-- nothing; one whose attempt was superseded by a redelivery answers 0 and changes nothing.
+-- Returns {0, r1, r2, ...} with r = 1 OK, 0 superseded.
+local function settleReceipts(from, apply)
+  local result = {0}
+  for i = from, #ARGV, 2 do
+    local id, attempt = ARGV[i], tonumber(ARGV[i + 1])
+    local current = currentAttempt(id)
+    if current and current ~= attempt then
+      result[#result + 1] = 0
+    else
+      if current then apply(id, attempt) end
+      result[#result + 1] = 1
+    end
+  end
+  return result
+end
