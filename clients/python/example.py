@@ -147,18 +147,20 @@ def run(address):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def run_example(run, description, name):
+    """The command line every example shares: --address, one JSON line of run(address) on stdout,
+    or exit 1 with what went wrong."""
+    parser = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--address", default="127.0.0.1:50051", help="the gateway, host:port (default %(default)s)")
     args = parser.parse_args()
     try:
         summary = run(args.address)
     except Mismatch as error:
-        sys.exit(f"example failed: {error}")
+        sys.exit(f"{name} failed: {error}")
     except grpc.RpcError as error:
-        sys.exit(f"example failed: {error.code().name}: {error.details()}")
+        sys.exit(f"{name} failed: {error.code().name}: {error.details()}")
     print(json.dumps(summary))
 
 
 if __name__ == "__main__":
-    main()
+    run_example(run, __doc__, "example")

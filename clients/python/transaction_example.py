@@ -7,8 +7,6 @@ output message, and the output's publish and the input's ack are committed in on
 Prints one JSON line (inputs, outputs, the input each output came from) and exits 0; exits 1 with a
 message on stderr when anything differs from what Relay promises.
 """
-import argparse
-import json
 import os
 import queue
 import sys
@@ -18,32 +16,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import grpc  # noqa: E402
 
+from example import TIMEOUT_S, create_topic_and_subscription, expect, run_example  # noqa: E402
 from relay.v1 import admin_pb2, admin_pb2_grpc, publisher_pb2, publisher_pb2_grpc, resources_pb2  # noqa: E402
 from relay.v1 import subscriber_pb2, subscriber_pb2_grpc, transaction_pb2, transaction_pb2_grpc  # noqa: E402
 
-TIMEOUT_S = 15.0
 COUNT = 3
-
-
-class Mismatch(Exception):
-    """Relay answered something other than what the example expects."""
-
-
-def expect(condition, message):
-    if not condition:
-        raise Mismatch(message)
-
-
-def create(admin, topic, subscription):
-    admin.CreateTopic(admin_pb2.CreateTopicRequest(topic=resources_pb2.Topic(name=topic)), timeout=TIMEOUT_S)
-    admin.CreateSubscription(
-        admin_pb2.CreateSubscriptionRequest(
-            subscription=resources_pb2.Subscription(
-                name=subscription, topic=topic, start_position=resources_pb2.START_POSITION_EARLIEST
-            )
-        ),
-        timeout=TIMEOUT_S,
-    )
 
 
 def take(subscriber, subscription, count):
@@ -69,8 +46,8 @@ def run(address):
         publisher = publisher_pb2_grpc.PublisherServiceStub(channel)
         subscriber = subscriber_pb2_grpc.SubscriberServiceStub(channel)
         transactions = transaction_pb2_grpc.TransactionServiceStub(channel)
-        create(admin, source, f"{source}-billing")
-        create(admin, sink, f"{sink}-reader")
+        create_topic_and_subscription(admin, source, f"{source}-billing")
+        create_topic_and_subscription(admin, sink, f"{sink}-reader")
 
         published = publisher.Publish(
             publisher_pb2.PublishRequest(
@@ -113,18 +90,5 @@ def run(address):
     return {"inputs": inputs, "outputs": [o.message.message_id for o in outputs], "from": sources}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--address", default="127.0.0.1:50051", help="the gateway, host:port (default %(default)s)")
-    args = parser.parse_args()
-    try:
-        summary = run(args.address)
-    except Mismatch as error:
-        sys.exit(f"transaction example failed: {error}")
-    except grpc.RpcError as error:
-        sys.exit(f"transaction example failed: {error.code().name}: {error.details()}")
-    print(json.dumps(summary))
-
-
 if __name__ == "__main__":
-    main()
+    run_example(run, __doc__, "transaction example")
