@@ -97,9 +97,15 @@ export function startTracing(options: TracingOptions = {}): TracingHandle | unde
   return running;
 }
 
-/** Flushes and stops tracing, if it runs. */
+/** Longest the gateway waits at exit for its last spans to be exported. */
+const flushTimeoutMs = 5000;
+
+/** Flushes and stops tracing, if it runs; gives up after flushTimeoutMs (an unreachable collector). */
 export async function shutdownTracing(): Promise<void> {
-  await running?.shutdown();
+  if (!running) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([running.shutdown(), new Promise<void>((resolve) => (timer = setTimeout(resolve, flushTimeoutMs)))]);
+  clearTimeout(timer);
 }
 
 /**
