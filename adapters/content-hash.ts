@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { OutgoingMessage } from './store.ts';
 
 /**
@@ -7,10 +7,10 @@ import type { OutgoingMessage } from './store.ts';
  * needs 2^32 of them under one key.
  */
 export function contentHash(message: OutgoingMessage): Buffer {
+  // Streamed, so the payload is not copied.
+  const hash = createHash('sha256').update(message.data);
   const keys = Object.keys(message.attributes);
-  let suffix = '';
-  for (const key of keys.length > 1 ? keys.sort() : keys) suffix += `\0${key}\0${message.attributes[key]}`;
-  suffix += `\0\0${message.orderingKey}`;
-  // One-shot hashing (no Hash object) of payload + suffix.
-  return hash('sha256', Buffer.concat([message.data, Buffer.from(suffix)]), 'buffer').subarray(0, 8);
+  for (const key of keys.length > 1 ? keys.sort() : keys) hash.update(`\0${key}\0${message.attributes[key]}`);
+  hash.update(`\0\0${message.orderingKey}`);
+  return hash.digest().subarray(0, 8);
 }

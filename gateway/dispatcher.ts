@@ -42,20 +42,18 @@ export class ConsumerStream {
     readonly maxLeaseExtensionMs: number | undefined,
   ) {}
 
-  /** When reconcile last asked the store about this stream's holds. */
-  reconciledMs = 0;
+  /** While blocked, reconcile may look again from this instant, after this gap (doubling while it frees nothing). */
+  reconcileAfterMs = 0;
+  reconcileGapMs = minReconcileGapMs;
 
   /** No room for another delivery (a stream holding nothing always has room for one). */
-  blocked(now: number): boolean {
-    const credit = this.credit(now);
+  blocked(): boolean {
+    const credit = this.credit();
     return credit.messages <= 0 || (credit.bytes <= 0 && this.held.size > 0);
   }
 
-  /** Room for more deliveries, after forgetting holds whose lease has passed (they went elsewhere). */
-  credit(now: number): { messages: number; bytes: number } {
-    if (this.held.size >= this.limits.maxMessages || this.heldBytes >= this.limits.maxBytes) {
-      for (const [receipt, held] of this.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
-    }
+  /** Room for more deliveries. */
+  credit(): { messages: number; bytes: number } {
     return { messages: this.limits.maxMessages - this.held.size, bytes: this.limits.maxBytes - this.heldBytes };
   }
 
@@ -73,8 +71,9 @@ export class ConsumerStream {
 
 /** Most deliveries asked of the store at once. */
 const maxReceive = 1000;
-/** A blocked stream asks the store which of its holds are still in flight at most this often. */
-const reconcileIntervalMs = 100;
+/** A blocked stream looks at its holds this soon, then ever more rarely while that frees nothing. */
+const minReconcileGapMs = 100;
+const maxReconcileGapMs = 10_000;
 
 /**
  * Feeds the Subscribe streams of one subscription on this gateway. The gateway is one consumer of the
@@ -183,20 +182,24 @@ export class Dispatcher {
   }
 
   /**
-   * Frees the credit of blocked streams whose deliveries were settled through another gateway (a
-   * unary call or a transaction elsewhere): at most every reconcileIntervalMs per stream, the store
-   * says which held receipts are still in flight.
+   * Frees the credit of a blocked stream whose holds ended elsewhere: leases that passed (the message
+   * is due again), and deliveries settled through another gateway (a unary call behind a load
+   * balancer, a transaction), which the store no longer has in flight. A stream blocked by a slow
+   * consumer looks ever more rarely (up to every maxReconcileGapMs), so that it costs Redis little.
    */
   private async reconcile(now: number): Promise<void> {
     for (const stream of this.streams) {
-      if (!stream.blocked(now) || now - stream.reconciledMs < reconcileIntervalMs) continue;
-      stream.reconciledMs = now;
+      if (!stream.blocked() || now < stream.reconcileAfterMs) continue;
+      const before = stream.held.size;
+      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
       const holds = [...stream.held];
       for (let i = 0; i < holds.length; i += maxReceive) {
         const batch = holds.slice(i, i + maxReceive);
         const flags = await this.store.inFlight(this.subscription, batch.map(([, held]) => held.receipt));
         flags.forEach((inFlight, j) => inFlight || this.forget(batch[j]![0], 'expired'));
       }
+      stream.reconcileGapMs = stream.held.size < before ? minReconcileGapMs : Math.min(stream.reconcileGapMs * 2, maxReconcileGapMs);
+      stream.reconcileAfterMs = now + stream.reconcileGapMs;
     }
   }
 
@@ -211,7 +214,7 @@ export class Dispatcher {
         this.again = false;
         await this.reconcile(Date.now());
         for (let stream = this.nextReady(); stream; stream = this.nextReady()) {
-          const credit = stream.credit(Date.now());
+          const credit = stream.credit();
           const result = await this.store.receive(this.subscription, {
             consumer: this.consumer,
             maxMessages: Math.min(credit.messages, maxReceive),
@@ -266,10 +269,9 @@ export class Dispatcher {
   }
 
   private nextReady(): ConsumerStream | undefined {
-    const now = Date.now();
     for (let tried = 0; tried < this.streams.length; tried++) {
       const stream = this.streams[this.next++ % this.streams.length]!;
-      if (stream.writable && !stream.closed && !stream.blocked(now)) return stream;
+      if (stream.writable && !stream.closed && !stream.blocked()) return stream;
     }
     return undefined;
   }
@@ -283,8 +285,9 @@ export class Dispatcher {
     if (this.streams.length === 0) return;
     const now = Date.now();
     const untilDue = this.nextDueMs === null ? Infinity : this.nextDueMs - now + 1;
-    // A blocked stream is reconciled soon: its credit may have been freed on another gateway.
-    const poll = this.streams.some((stream) => stream.blocked(now)) ? Math.min(this.pollIntervalMs, reconcileIntervalMs) : this.pollIntervalMs;
+    // A blocked stream is reconciled when its gap is over: its credit may have been freed elsewhere.
+    let poll = this.pollIntervalMs;
+    for (const stream of this.streams) if (stream.blocked()) poll = Math.min(poll, Math.max(1, stream.reconcileAfterMs - now));
     this.timer = setTimeout(this.wake, untilDue > 0 ? Math.min(poll, untilDue) : poll);
     this.timer.unref();
   }
