@@ -12,7 +12,6 @@ then acks with the process span's traceparent in the Ack call's metadata. With
 OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) set, both spans are posted there
 (service.name from OTEL_SERVICE_NAME, default relay-python-example). Prints one JSON line.
 """
-import argparse
 import json
 import os
 import queue
@@ -27,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import grpc  # noqa: E402
 
-from example import TIMEOUT_S, Mismatch, close, create_topic_and_subscription, expect  # noqa: E402
+from example import TIMEOUT_S, close, create_topic_and_subscription, expect, run_example  # noqa: E402
 from relay.v1 import admin_pb2_grpc, publisher_pb2, publisher_pb2_grpc, resources_pb2  # noqa: E402
 from relay.v1 import subscriber_pb2, subscriber_pb2_grpc  # noqa: E402
 
@@ -164,18 +163,5 @@ def run(address):
     }
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--address", default="127.0.0.1:50051", help="the gateway, host:port (default %(default)s)")
-    args = parser.parse_args()
-    try:
-        summary = run(args.address)
-    except Mismatch as error:
-        sys.exit(f"trace example failed: {error}")
-    except grpc.RpcError as error:
-        sys.exit(f"trace example failed: {error.code().name}: {error.details()}")
-    print(json.dumps(summary))
-
-
 if __name__ == "__main__":
-    main()
+    run_example(run, __doc__, "trace example")
