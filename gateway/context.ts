@@ -38,9 +38,8 @@ export function toTimestamp(ms: number) {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
 
-export function toDuration(ms: number) {
-  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
-}
+/** Duration and Timestamp have the same fields: seconds and nanos. */
+export const toDuration = toTimestamp;
 
 export function toReceivedMessage(message: StoredMessage): ReceivedMessage {
   return {
