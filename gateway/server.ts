@@ -7,7 +7,7 @@ import type { GatewayContext } from './context.ts';
 import type { Logger } from './log.ts';
 import { adminService } from './admin-service.ts';
 import { metadataLimit } from './metadata-limit.ts';
-import { loadRelayProto } from './proto.ts';
+import { loadRelayProto } from '../proto/load.ts';
 import { publisherService } from './publisher-service.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { subscriberService } from './subscriber-service.ts';

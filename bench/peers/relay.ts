@@ -1,7 +1,7 @@
 // Relay as the benchmark sees it: a gateway process of its own (`node --import tsx gateway/main.ts`)
 // on a private redis-server with AOF, spoken to over gRPC like any application would.
 import { credentials, type ChannelOptions, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
-import { loadRelayProto } from '../../gateway/proto.ts';
+import { loadRelayProto } from '../../proto/load.ts';
 import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
 import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';

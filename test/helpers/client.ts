@@ -1,6 +1,6 @@
 import { credentials, Metadata, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { randomUUID } from 'node:crypto';
-import { loadRelayProto } from '../../gateway/proto.ts';
+import { loadRelayProto } from '../../proto/load.ts';
 import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
 import type { Delivery__Output } from '../../generated/ts/relay/v1/Delivery.ts';
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';

@@ -2,7 +2,7 @@ import { loadPackageDefinition, type GrpcObject, type ServiceClientConstructor }
 import { loadSync, type PackageDefinition } from '@grpc/proto-loader';
 import { readdirSync } from 'node:fs';
 
-const protoRoot = new URL('../proto/', import.meta.url).pathname;
+const protoRoot = new URL('./', import.meta.url).pathname;
 
 /** How messages look in JavaScript; the generated types in generated/ts assume exactly these. */
 export const loaderOptions = { keepCase: false, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [protoRoot] };
