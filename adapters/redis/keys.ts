@@ -20,7 +20,7 @@ export function topicKeys(topic: string) {
     stream: `${base}:stream`,
     /** Sorted set (score 0): the topic's subscriptions in name order. */
     subscriptions: `${base}:subscriptions`,
-    /** Idempotency keys are `${idempotencyPrefix}${key}`: strings "<message id> <content hash>" with a TTL. */
+    /** Hashes `${idempotencyPrefix}${bucket}` of idempotency key digests per dedup window (lib/messages.lua). */
     idempotencyPrefix: `${base}:idem:`,
     /** Pub/Sub channel told whenever messages may have become receivable. */
     channel: `${base}:ready`,

@@ -1,5 +1,4 @@
 import { hash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { contentHash } from '../content-hash.ts';
 import {
   StoreError,
@@ -33,13 +32,10 @@ import {
   transactionDeadlines,
   transactionKeys,
 } from './keys.ts';
+import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './connection.ts';
 import { registerScripts, runScript, type ScriptName } from './scripts.ts';
 
-export interface RedisStoreOptions {
-  /** redis:// or rediss:// URL. */
-  readonly url: string;
-  /** How long a command waits for a connection before the call fails with unavailable. Default 2000. */
-  readonly connectTimeoutMs?: number;
+export interface RedisStoreOptions extends RedisConnectionOptions {
   /** trim() removes consumers (of gone gateways) idle this long that hold nothing. Default 1 hour. */
   readonly idleConsumerMs?: number;
   /** How long a committed or aborted transaction is remembered. Default 1 hour. */
@@ -57,20 +53,16 @@ interface SubscriptionPlace {
 /** The store on Redis Streams: one stream per topic, one consumer group per subscription. */
 export class RedisMessageStore implements MessageStore {
   readonly kind = 'redis';
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   /** Separate connection: a subscribed connection can run nothing else. */
-  private listener?: Redis;
+  private listener?: RedisClient;
   private readonly watchers = new Map<string, Set<() => void>>();
   /** A subscription never moves, but may be deleted and created again elsewhere: see onSubscription. */
   private readonly places = new Map<string, SubscriptionPlace>();
   private closed = false;
 
   constructor(private readonly options: RedisStoreOptions) {
-    this.redis = new Redis(options.url, {
-      enableAutoPipelining: true,
-      maxRetriesPerRequest: 1,
-      connectTimeout: options.connectTimeoutMs ?? 2000,
-    });
+    this.redis = createRedisClient(options, 'commands');
     // Connection errors surface on the calls (as unavailable); ioredis reconnects by itself.
     this.redis.on('error', () => {});
     registerScripts(this.redis);
@@ -103,14 +95,10 @@ export class RedisMessageStore implements MessageStore {
 
   async deleteTopic(name: string): Promise<void> {
     const keys = topicKeys(name);
-    const [code] = await this.script('delete-topic', [keys.meta, keys.stream, keys.subscriptions], []);
+    const [code] = await this.script('delete-topic', [keys.meta, keys.stream, keys.subscriptions], [keys.idempotencyPrefix]);
     if (code === 1) throw new StoreError('not-found', `topic ${name} not found`);
     if (code === 2) throw new StoreError('failed-precondition', `topic ${name} has subscriptions; delete them first`);
-    await this.call(async () => {
-      await this.redis.zrem(topicIndex, name);
-      const stream = this.redis.scanStream({ match: `${keys.idempotencyPrefix}*`, count: 1000 });
-      for await (const batch of stream) if ((batch as string[]).length) await this.redis.unlink(...(batch as string[]));
-    });
+    await this.call(() => this.redis.zrem(topicIndex, name));
   }
 
   async createSubscription(subscription: Omit<SubscriptionConfig, 'createTimeMs'>): Promise<SubscriptionConfig> {
@@ -384,9 +372,9 @@ export class RedisMessageStore implements MessageStore {
     await Promise.all([this.redis, this.listener].map((connection) => connection?.quit().catch(() => connection.disconnect())));
   }
 
-  private listenerConnection(): Redis {
+  private listenerConnection(): RedisClient {
     if (!this.listener) {
-      this.listener = new Redis(this.options.url, { maxRetriesPerRequest: null, connectTimeout: this.options.connectTimeoutMs ?? 2000 });
+      this.listener = createRedisClient(this.options, 'listener');
       this.listener.on('error', () => {});
       this.listener.on('message', (channel: string) => {
         for (const listener of this.watchers.get(channel) ?? []) listener();

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './connection.ts';
 
 const directory = new URL('./scripts/', import.meta.url);
 
@@ -44,7 +44,7 @@ export function scriptSource(file: string, included = new Set<string>()): string
  * Registers every script on a connection. ioredis calls each by SHA (EVALSHA) and loads it once
  * when Redis answers NOSCRIPT, e.g. after a restart.
  */
-export function registerScripts(redis: Redis): void {
+export function registerScripts(redis: RedisClient): void {
   for (const file of readdirSync(directory)) {
     if (!file.endsWith('.lua')) continue;
     redis.defineCommand(commandName(file.slice(0, -4)), { lua: scriptSource(file) });
@@ -53,7 +53,7 @@ export function registerScripts(redis: Redis): void {
 
 /** Runs a script; with `binary`, bulk replies come back as Buffers (payloads stay bytes). */
 export function runScript(
-  redis: Redis,
+  redis: RedisClient,
   name: ScriptName,
   keys: readonly string[],
   args: readonly ScriptArgument[],
