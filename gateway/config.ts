@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 
@@ -7,6 +8,12 @@ export interface Config {
   readonly listen: string;
   /** Redis URL; undefined runs on the embedded memory store. */
   readonly redisUrl: string | undefined;
+  /** host:port of Redis Cluster nodes; empty = one Redis server (the URL's). */
+  readonly redisClusterNodes: readonly string[];
+  /** PEM files for rediss://: the CA(s) to trust, and a client certificate and key; '' = none. */
+  readonly redisTlsCaFile: string;
+  readonly redisTlsCertFile: string;
+  readonly redisTlsKeyFile: string;
   /** Names this gateway's Redis consumers; unique per running gateway. */
   readonly gatewayId: string;
   readonly logLevel: string;
@@ -49,6 +56,14 @@ interface Setting {
 export const settings = {
   listen: { env: 'RELAY_LISTEN', description: 'host:port to serve gRPC on', fallback: '0.0.0.0:50051' },
   redisUrl: { env: 'REDIS_URL', description: 'redis:// URL; unset runs on the embedded memory store', fallback: undefined },
+  redisClusterNodes: {
+    env: 'RELAY_REDIS_CLUSTER_NODES',
+    description: 'host:port of Redis Cluster nodes, comma separated (REDIS_URL then gives only user, password and TLS)',
+    fallback: '',
+  },
+  redisTlsCaFile: { env: 'RELAY_REDIS_TLS_CA_FILE', description: 'PEM file of the CA(s) trusted for rediss://', fallback: '' },
+  redisTlsCertFile: { env: 'RELAY_REDIS_TLS_CERT_FILE', description: 'PEM client certificate for rediss://', fallback: '' },
+  redisTlsKeyFile: { env: 'RELAY_REDIS_TLS_KEY_FILE', description: 'PEM key of the client certificate', fallback: '' },
   gatewayId: { env: 'RELAY_GATEWAY_ID', description: 'unique name of this gateway', fallback: undefined },
   logLevel: { env: 'RELAY_LOG_LEVEL', description: 'trace, debug, info, warn, error or silent', fallback: 'info' },
   trace: { env: 'RELAY_TRACE', description: 'debug tracers to turn on: store, stream (comma separated)', fallback: '' },
@@ -121,6 +136,20 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
     problems.push(`${settings.redisUrl.env} must be a redis:// or rediss:// URL`);
   }
+  const redisClusterNodes = raw(settings.redisClusterNodes)!.split(',').map((node) => node.trim()).filter(Boolean);
+  for (const node of redisClusterNodes) {
+    if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(node)) problems.push(`${settings.redisClusterNodes.env}: ${JSON.stringify(node)} is not host:port`);
+  }
+  if (redisClusterNodes.length > 0 && redisUrl === undefined) problems.push(`${settings.redisClusterNodes.env} needs ${settings.redisUrl.env}`);
+  const redisTlsCaFile = raw(settings.redisTlsCaFile)!;
+  const redisTlsCertFile = raw(settings.redisTlsCertFile)!;
+  const redisTlsKeyFile = raw(settings.redisTlsKeyFile)!;
+  for (const [setting, file] of [[settings.redisTlsCaFile, redisTlsCaFile], [settings.redisTlsCertFile, redisTlsCertFile], [settings.redisTlsKeyFile, redisTlsKeyFile]] as const) {
+    if (file && !existsSync(file)) problems.push(`${setting.env}: no file ${file}`);
+  }
+  if (!redisTlsCertFile !== !redisTlsKeyFile) {
+    problems.push(`${settings.redisTlsCertFile.env} and ${settings.redisTlsKeyFile.env} go together`);
+  }
   const logLevel = raw(settings.logLevel)!;
   if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel)) {
     problems.push(`${settings.logLevel.env} must be one of trace, debug, info, warn, error, fatal, silent`);
@@ -134,6 +163,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   const config: Config = {
     listen,
     redisUrl,
+    redisClusterNodes,
+    redisTlsCaFile,
+    redisTlsCertFile,
+    redisTlsKeyFile,
     gatewayId,
     logLevel,
     trace,

@@ -21,7 +21,14 @@ try {
 const log = createLogger(config.logLevel);
 let store: MessageStore;
 if (config.redisUrl) {
-  store = new RedisMessageStore({ url: config.redisUrl, finishedTransactionTtlMs: config.finishedTransactionTtlMs });
+  store = new RedisMessageStore({
+    url: config.redisUrl,
+    clusterNodes: config.redisClusterNodes,
+    tlsCaFile: config.redisTlsCaFile || undefined,
+    tlsCertFile: config.redisTlsCertFile || undefined,
+    tlsKeyFile: config.redisTlsKeyFile || undefined,
+    finishedTransactionTtlMs: config.finishedTransactionTtlMs,
+  });
 } else {
   store = new MemoryMessageStore({ finishedTransactionTtlMs: config.finishedTransactionTtlMs });
   log.warn('no REDIS_URL: running on the embedded memory store; nothing survives a restart');
