@@ -14,6 +14,12 @@ export interface Config {
   readonly redisTlsCaFile: string;
   readonly redisTlsCertFile: string;
   readonly redisTlsKeyFile: string;
+  /** host:port of Redis Sentinels; set = find the primary named redisSentinelName through them. */
+  readonly redisSentinels: readonly string[];
+  readonly redisSentinelName: string;
+  /** Replicas that must acknowledge a publish or commit (Redis WAIT) before it is confirmed; 0 = off. */
+  readonly redisWaitReplicas: number;
+  readonly redisWaitTimeoutMs: number;
   /** Names this gateway's Redis consumers; unique per running gateway. */
   readonly gatewayId: string;
   readonly logLevel: string;
@@ -64,6 +70,22 @@ export const settings = {
   redisTlsCaFile: { env: 'RELAY_REDIS_TLS_CA_FILE', description: 'PEM file of the CA(s) trusted for rediss://', fallback: '' },
   redisTlsCertFile: { env: 'RELAY_REDIS_TLS_CERT_FILE', description: 'PEM client certificate for rediss://', fallback: '' },
   redisTlsKeyFile: { env: 'RELAY_REDIS_TLS_KEY_FILE', description: 'PEM key of the client certificate', fallback: '' },
+  redisSentinels: {
+    env: 'RELAY_REDIS_SENTINELS',
+    description: 'host:port of Redis Sentinels, comma separated (REDIS_URL then gives only user, password, TLS and db)',
+    fallback: '',
+  },
+  redisSentinelName: { env: 'RELAY_REDIS_SENTINEL_NAME', description: 'the name the Sentinels monitor the primary under', fallback: 'mymaster' },
+  redisWaitReplicas: {
+    env: 'RELAY_REDIS_WAIT_REPLICAS',
+    description: 'replicas that must acknowledge a publish or commit before it is confirmed (Redis WAIT); 0 = off',
+    fallback: '0',
+  },
+  redisWaitTimeoutMs: {
+    env: 'RELAY_REDIS_WAIT_TIMEOUT_MS',
+    description: 'how long a publish waits for those replicas before it answers UNAVAILABLE',
+    fallback: '1000',
+  },
   gatewayId: { env: 'RELAY_GATEWAY_ID', description: 'unique name of this gateway', fallback: undefined },
   logLevel: { env: 'RELAY_LOG_LEVEL', description: 'trace, debug, info, warn, error or silent', fallback: 'info' },
   trace: { env: 'RELAY_TRACE', description: 'debug tracers to turn on: store, stream (comma separated)', fallback: '' },
@@ -147,6 +169,16 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   for (const [setting, file] of [[settings.redisTlsCaFile, redisTlsCaFile], [settings.redisTlsCertFile, redisTlsCertFile], [settings.redisTlsKeyFile, redisTlsKeyFile]] as const) {
     if (file && !existsSync(file)) problems.push(`${setting.env}: no file ${file}`);
   }
+  const redisSentinels = raw(settings.redisSentinels)!.split(',').map((node) => node.trim()).filter(Boolean);
+  for (const node of redisSentinels) {
+    if (!/^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(node)) problems.push(`${settings.redisSentinels.env}: ${JSON.stringify(node)} is not host:port`);
+  }
+  if (redisSentinels.length > 0 && redisUrl === undefined) problems.push(`${settings.redisSentinels.env} needs ${settings.redisUrl.env}`);
+  if (redisSentinels.length > 0 && redisClusterNodes.length > 0) {
+    problems.push(`${settings.redisSentinels.env} and ${settings.redisClusterNodes.env} exclude each other`);
+  }
+  const redisSentinelName = raw(settings.redisSentinelName)!;
+  if (!/^[a-zA-Z0-9._-]{1,100}$/.test(redisSentinelName)) problems.push(`${settings.redisSentinelName.env} must match [a-zA-Z0-9._-]{1,100}`);
   if (!redisTlsCertFile !== !redisTlsKeyFile) {
     problems.push(`${settings.redisTlsCertFile.env} and ${settings.redisTlsKeyFile.env} go together`);
   }
@@ -167,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     redisTlsCaFile,
     redisTlsCertFile,
     redisTlsKeyFile,
+    redisSentinels,
+    redisSentinelName,
+    redisWaitReplicas: integer(settings.redisWaitReplicas, 0, 100),
+    redisWaitTimeoutMs: integer(settings.redisWaitTimeoutMs, 1, 60_000),
     gatewayId,
     logLevel,
     trace,

@@ -2,6 +2,7 @@
 // Tracing first, from the OTEL_* variables (see gateway/instrument.ts).
 import './instrument.ts';
 import { MemoryMessageStore } from '../adapters/memory/memory-store.ts';
+import { checkDurability } from '../adapters/redis/durability.ts';
 import { RedisMessageStore } from '../adapters/redis/redis-store.ts';
 import type { MessageStore } from '../adapters/store.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -21,14 +22,29 @@ try {
 const log = createLogger(config.logLevel);
 let store: MessageStore;
 if (config.redisUrl) {
-  store = new RedisMessageStore({
+  const connection = {
     url: config.redisUrl,
     clusterNodes: config.redisClusterNodes,
+    sentinels: config.redisSentinels,
+    sentinelName: config.redisSentinelName,
     tlsCaFile: config.redisTlsCaFile || undefined,
     tlsCertFile: config.redisTlsCertFile || undefined,
     tlsKeyFile: config.redisTlsKeyFile || undefined,
+  };
+  store = new RedisMessageStore({
+    ...connection,
+    waitReplicas: config.redisWaitReplicas,
+    waitTimeoutMs: config.redisWaitTimeoutMs,
     finishedTransactionTtlMs: config.finishedTransactionTtlMs,
   });
+  // In the background: a Redis that is down at start delays nothing (calls answer UNAVAILABLE meanwhile).
+  checkDurability(connection).then(
+    (report) => {
+      for (const warning of report.warnings) log.warn(warning);
+      log.info({ servers: report.servers }, 'redis durability checked');
+    },
+    (error: unknown) => log.warn({ err: error }, 'redis durability not checked: Redis did not answer'),
+  );
 } else {
   store = new MemoryMessageStore({ finishedTransactionTtlMs: config.finishedTransactionTtlMs });
   log.warn('no REDIS_URL: running on the embedded memory store; nothing survives a restart');

@@ -13,6 +13,13 @@ export interface RedisConnectionOptions {
   readonly url: string;
   /** host:port of one or more Redis Cluster nodes; set = Redis Cluster (ioredis finds the others). */
   readonly clusterNodes?: readonly string[];
+  /**
+   * host:port of Redis Sentinels; set = ask them for the primary named sentinelName, and ask again
+   * after a failover. The URL then gives credentials, TLS and db of the data servers.
+   */
+  readonly sentinels?: readonly string[];
+  /** The name the Sentinels monitor the primary under. Default 'mymaster'. */
+  readonly sentinelName?: string;
   /** How long a command waits for a connection before the call fails with unavailable. Default 2000. */
   readonly connectTimeoutMs?: number;
   /** PEM file of the CA(s) trusted for rediss:// (default: Node's trusted CAs). */
@@ -42,6 +49,20 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
     return new Cluster(options.clusterNodes.map(hostAndPort), {
       redisOptions: server,
       enableAutoPipelining: role === 'commands',
+    });
+  }
+  if (options.sentinels?.length) {
+    return new Redis({
+      ...server,
+      sentinels: options.sentinels.map(hostAndPort),
+      name: options.sentinelName ?? 'mymaster',
+      db: Number(url.pathname.slice(1) || 0),
+      enableAutoPipelining: role === 'commands',
+      // Learn of a failover from the Sentinels' +switch-master rather than from a failing command.
+      failoverDetector: true,
+      // A primary demoted while we were connected refuses writes with READONLY: nothing was written,
+      // so reconnect (asking the Sentinels anew) and send the command again.
+      reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     });
   }
   return new Redis({

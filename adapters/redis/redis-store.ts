@@ -40,6 +40,10 @@ export interface RedisStoreOptions extends RedisConnectionOptions {
   readonly idleConsumerMs?: number;
   /** How long a committed or aborted transaction is remembered. Default 1 hour. */
   readonly finishedTransactionTtlMs?: number;
+  /** Replicas that must acknowledge a publish or commit (WAIT) before it is confirmed. Default 0 = off. */
+  readonly waitReplicas?: number;
+  /** How long that WAIT lasts at most; fewer acknowledgements then answer unavailable. Default 1000. */
+  readonly waitTimeoutMs?: number;
 }
 
 type ScriptArgument = string | number | Buffer;
@@ -150,6 +154,7 @@ export class RedisMessageStore implements MessageStore {
   }
 
   async deleteSubscription(name: string): Promise<void> {
+    await this.forwardDeadLetters(name);
     await this.onSubscription(name, 'delete-subscription', (place) => [topicKeys(place.topic).subscriptions], []);
     this.places.delete(name);
     await this.call(async () => {
@@ -171,6 +176,7 @@ export class RedisMessageStore implements MessageStore {
         `idempotency key ${JSON.stringify(messages[index]!.idempotencyKey)} (message ${index}) was used for other content`,
       );
     }
+    await this.replicated(keys.meta);
     const outcomes: PublishOutcome[] = [];
     for (let i = 1; i < reply.length; i += 2) {
       outcomes.push({ messageId: reply[i] as string, duplicate: reply[i + 1] === 1 });
@@ -188,8 +194,9 @@ export class RedisMessageStore implements MessageStore {
     );
     const leaseDeadlineMs = reply[1] as number;
     const nextDue = reply[2] as number;
+    if ((reply[3] as number) > 0) await this.forwardDeadLetters(subscription);
     const deliveries: Delivery[] = [];
-    for (let i = 3; i < reply.length; i += 4) {
+    for (let i = 4; i < reply.length; i += 4) {
       deliveries.push({
         message: parseEntry((reply[i] as Buffer).toString(), reply[i + 3] as Buffer[]),
         attempt: reply[i + 1] as number,
@@ -223,8 +230,10 @@ export class RedisMessageStore implements MessageStore {
     return this.settle(subscription, 'extend-lease', [leaseMs], receipts);
   }
 
-  reject(subscription: string, receipts: readonly Receipt[], reason: string): Promise<Settlement[]> {
-    return this.settle(subscription, 'reject', [reason || 'rejected'], receipts);
+  async reject(subscription: string, receipts: readonly Receipt[], reason: string): Promise<Settlement[]> {
+    const settlements = await this.settle(subscription, 'reject', [reason || 'rejected'], receipts);
+    await this.forwardDeadLetters(subscription);
+    return settlements;
   }
 
   async seek(subscription: string, target: SeekTarget): Promise<void> {
@@ -300,6 +309,10 @@ export class RedisMessageStore implements MessageStore {
     const keys = topicKeys(topic);
     const [code, removed] = await this.script('trim', [keys.meta, keys.stream], [this.options.idleConsumerMs ?? 3_600_000]);
     if (code === 1) throw new StoreError('not-found', `topic ${topic} not found`);
+    // Housekeeping also finishes dead-letter moves that a crashed gateway left in an outbox.
+    for (const subscription of await this.subscriptionNames(topic, { after: '', limit: 10_000 })) {
+      await this.forwardDeadLetters(subscription);
+    }
     return removed as number;
   }
 
@@ -322,6 +335,7 @@ export class RedisMessageStore implements MessageStore {
   async commit(id: string): Promise<string[]> {
     const [code, ...rest] = await this.onTransaction(id, 'commit', []);
     if (code === 2) throw new StoreError('aborted', `transaction ${id} was aborted: ${rest[0]}`);
+    await this.replicated(transactionKeys(id).record);
     return rest as string[];
   }
 
@@ -385,6 +399,30 @@ export class RedisMessageStore implements MessageStore {
       });
     }
     return this.listener;
+  }
+
+  /**
+   * Appends the dead letters waiting in a subscription's outbox to its dead-letter topic, then deletes
+   * them from the outbox. Safe to repeat and to run on several gateways at once: each outbox entry is
+   * appended at most once within the dead-letter topic's dedup window.
+   */
+  private async forwardDeadLetters(subscription: string): Promise<void> {
+    const place = this.places.get(subscription) ?? (await this.locate(subscription));
+    if (!place?.deadLetterTopic) return;
+    const outbox = subscriptionKeys(place.topic, subscription).deadLetters;
+    const target = topicKeys(place.deadLetterTopic);
+    for (;;) {
+      const entries = await this.call(() => this.redis.xrangeBuffer(outbox, '-', '+', 'COUNT', FORWARD_BATCH));
+      if (entries.length === 0) return;
+      const args: ScriptArgument[] = [target.idempotencyPrefix, target.channel, entries.length];
+      for (const [id, fields] of entries) {
+        args.push(idempotencyDigest(`dead letter ${place.topic} ${subscription} ${id.toString()}`), fields.length, ...fields);
+      }
+      // {1}: the dead-letter topic is gone, and its dead letters with it (they stay counted).
+      await this.script('forward-dead-letters', [target.meta, target.stream], args);
+      await this.call(() => this.redis.xdel(outbox, ...entries.map(([id]) => id)));
+      if (entries.length < FORWARD_BATCH) return;
+    }
   }
 
   private async settle(
@@ -514,6 +552,29 @@ export class RedisMessageStore implements MessageStore {
     };
   }
 
+  /**
+   * With waitReplicas: returns once that many replicas hold every write this connection sent so far
+   * (WAIT counts per connection, so it covers a repeat answered as a duplicate too), else unavailable.
+   * Sent in a pipeline behind a read of `key` so that on a Cluster it reaches the node that holds it.
+   */
+  private async replicated(key: string): Promise<void> {
+    const wanted = this.options.waitReplicas ?? 0;
+    if (wanted === 0) return;
+    const timeoutMs = this.options.waitTimeoutMs ?? 1000;
+    const acknowledged = await this.call(async () => {
+      const [, [error, count]] = (await this.redis.pipeline().exists(key).wait(wanted, timeoutMs).exec()) as [Error | null, number][];
+      if (error) throw error;
+      return count;
+    });
+    if (acknowledged < wanted) {
+      throw new StoreError(
+        'unavailable',
+        `stored, but only ${acknowledged} of ${wanted} replicas acknowledged it within ${timeoutMs} ms; ` +
+          'retry with the same idempotency key (answered as a duplicate)',
+      );
+    }
+  }
+
   private script(name: ScriptName, keys: string[], args: ScriptArgument[], binary = false): Promise<unknown[]> {
     return this.call(() => runScript(this.redis, name, keys, args, binary));
   }
@@ -532,11 +593,10 @@ export class RedisMessageStore implements MessageStore {
   }
 }
 
-/** A subscription's 11 keys in the order of scripts/lib/subscription-core.lua. */
+/** A subscription's 10 keys in the order of scripts/lib/subscription-core.lua. */
 function subscriptionScriptKeys(subscription: string, place: SubscriptionPlace): string[] {
   const keys = subscriptionKeys(place.topic, subscription);
   const topicKeySet = topicKeys(place.topic);
-  const deadLetterKeys = place.deadLetterTopic ? topicKeys(place.deadLetterTopic) : undefined;
   return [
     topicKeySet.stream,
     topicKeySet.meta,
@@ -546,16 +606,14 @@ function subscriptionScriptKeys(subscription: string, place: SubscriptionPlace):
     keys.notes,
     keys.dead,
     keys.holders,
-    deadLetterKeys?.stream ?? '',
-    deadLetterKeys?.meta ?? '',
+    keys.deadLetters,
     keys.unseen,
   ];
 }
 
-/** A subscription's 5 names in the order of scripts/lib/subscription-core.lua. */
+/** A subscription's 4 names in the order of scripts/lib/subscription-core.lua. */
 function subscriptionScriptNames(subscription: string, place: SubscriptionPlace): string[] {
-  const deadLetterChannel = place.deadLetterTopic ? topicKeys(place.deadLetterTopic).channel : '';
-  return [subscription, place.topic, topicKeys(place.topic).channel, subscriptionKeys(place.topic, subscription).parkedPrefix, deadLetterChannel];
+  return [subscription, place.topic, topicKeys(place.topic).channel, subscriptionKeys(place.topic, subscription).parkedPrefix];
 }
 
 /** A message's values as scripts/lib/messages.lua reads them. */
@@ -624,6 +682,8 @@ function parseEntry(id: string, fields: Buffer[]): StoredMessage {
   };
 }
 
+/** Dead letters forwarded per script call: few, as each may carry a payload of up to the size limit. */
+const FORWARD_BATCH = 20;
 const EMPTY = Buffer.alloc(0);
 const D = 'd'.charCodeAt(0);
 const A = 'a'.charCodeAt(0);
