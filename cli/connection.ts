@@ -52,17 +52,19 @@ export function connect(input: Input) {
   return {
     address,
     ...clients,
-    /** Metadata of every call: the bearer token, when there is one. */
-    metadata(): Metadata {
+    /** Metadata of a call: the bearer token, when there is one, and `headers`. */
+    metadata(headers: Readonly<Record<string, string>> = {}): Metadata {
       const metadata = new Metadata();
       if (token) metadata.set('authorization', `Bearer ${token}`);
+      for (const [name, value] of Object.entries(headers)) metadata.set(name, value);
       return metadata;
     },
     /** Calls a unary method; resolves with its response, rejects with its ServiceError. */
-    call<R>(client: object, method: string, request: object): Promise<R> {
+    call<R>(client: object, method: string, request: object, headers: Readonly<Record<string, string>> = {}): Promise<R> {
       return new Promise((resolve, reject) => {
         const deadline = Date.now() + callTimeoutMs;
-        (client as Record<string, Function>)[method]!.call(client, request, this.metadata(), { deadline }, (error: ServiceError | null, response: R) =>
+        const metadata = this.metadata(headers);
+        (client as Record<string, Function>)[method]!.call(client, request, metadata, { deadline }, (error: ServiceError | null, response: R) =>
           error ? reject(error) : resolve(response),
         );
       });

@@ -39,6 +39,7 @@ export const pub: Command = {
     key: { type: 'string', value: 'KEY', description: 'idempotency key: a repeat within the dedup window is not stored again' },
     'ordering-key': { type: 'string', value: 'KEY', description: 'messages with one ordering key are delivered in order' },
     count: { type: 'string', value: 'N', description: 'publish N messages (default 1)' },
+    traceparent: { type: 'string', value: 'TRACEPARENT', description: "W3C trace context to continue (00-<trace id>-<span id>-<flags>)" },
   },
   details: [
     'DATA is the payload as text; - reads it from stdin, @file from a file; without it the payload is empty.',
@@ -56,6 +57,11 @@ export const pub: Command = {
     const attributes = input.pairs('attr');
     const key = input.string('key') ?? '';
     const orderingKey = input.string('ordering-key') ?? '';
+    const traceparent = input.string('traceparent');
+    if (traceparent !== undefined && !/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(traceparent)) {
+      throw new UsageError(`--traceparent must look like 00-<32 hex>-<16 hex>-<2 hex>, got ${JSON.stringify(traceparent)}`);
+    }
+    const headers: Record<string, string> = traceparent === undefined ? {} : { traceparent };
     const message = (n: number): PublishMessage => ({
       data: data.literal ? Buffer.from(numbered(data.bytes.toString('utf8'), n)) : data.bytes,
       attributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, numbered(value, n)])),
@@ -69,7 +75,7 @@ export const pub: Command = {
       let batch: PublishMessage[] = [];
       let bytes = 0;
       const flush = async () => {
-        const response = await relay.call<PublishResponse__Output>(relay.publisher, 'Publish', { topic, messages: batch });
+        const response = await relay.call<PublishResponse__Output>(relay.publisher, 'Publish', { topic, messages: batch }, headers);
         results.push(...response.results);
         batch = [];
         bytes = 0;
