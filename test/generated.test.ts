@@ -1,5 +1,5 @@
-// The committed generated files (generated/ts and the Python stubs under clients/python/relay) are
-// what scripts/gen.sh makes of proto/ now: the script runs in a scratch copy and the trees must match.
+// The committed generated files (generated/ts, the Python stubs under clients/python/relay and the Go
+// stubs under clients/go/relay) are what scripts/gen.sh makes of proto/ now: the script runs in a scratch copy and the trees must match.
 import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +55,7 @@ test.after(({ scratch }) => {
 for (const [what, dir] of [
   ['TypeScript types', 'generated/ts'],
   ['Python stubs', 'clients/python/relay'],
+  ['Go stubs', 'clients/go/relay'],
 ] as const) {
   test(`the committed ${what} (${dir}) match proto/: run npm run gen and commit when this fails`, ({ scratch, setupError }) => {
     if (setupError) throw setupError;
@@ -76,6 +77,19 @@ test('the Python stubs import with clients/python on sys.path', async () => {
     });
   } catch (error) {
     assert.unreachable(`importing the stubs failed: ${(error as { stderr?: string }).stderr ?? error}`);
+  }
+});
+
+test('the Go stubs compile and vet clean with Debian\'s Go packages (clients/go/go.sh)', async () => {
+  try {
+    await run('clients/go/go.sh', ['vet', './relay/...'], {
+      cwd: root,
+      timeout: 600_000,
+      // The build cache outlives the run: only the first run compiles gRPC.
+      env: { PATH: process.env.PATH ?? '', TMPDIR: tmpdir(), GOCACHE: join(tmpdir(), 'relay-go-cache') },
+    });
+  } catch (error) {
+    assert.unreachable(`go vet of the Go stubs failed: ${(error as { stderr?: string }).stderr ?? error}`);
   }
 });
 
