@@ -50,6 +50,23 @@ export interface Config {
   readonly finishedTransactionTtlMs: number;
   /** Serves Prometheus metrics on GET /metrics on this port (host of `listen`); 0 = off. */
   readonly metricsPort: number;
+  /** Security (gateway/security/): PEM files of TLS on the gRPC port; a client CA requires client certificates (mTLS). '' = none. */
+  readonly tlsCertFile: string;
+  readonly tlsKeyFile: string;
+  readonly tlsClientCaFile: string;
+  /** Static bearer tokens, JWKS of JWT signing keys, JWT audience and issuer, permissions per principal. '' = none. */
+  readonly tokensFile: string;
+  readonly jwksFile: string;
+  readonly jwtAudience: string;
+  readonly jwtIssuer: string;
+  readonly permissionsFile: string;
+  /** Per principal: publish rate (messages, payload bytes) and open Subscribe streams; 0 = unlimited. */
+  readonly publishMessagesPerSecond: number;
+  readonly publishBytesPerSecond: number;
+  readonly maxStreamsPerPrincipal: number;
+  /** HTTP/2 keepalive: ping an idle connection after this long, drop it when the ping is not answered within the timeout. */
+  readonly keepaliveTimeMs: number;
+  readonly keepaliveTimeoutMs: number;
 }
 
 interface Setting {
@@ -111,6 +128,19 @@ export const settings = {
   trimIntervalMs: { env: 'RELAY_TRIM_INTERVAL_MS', description: 'how often retention is applied to every topic', fallback: '60000' },
   metricsPort: { env: 'RELAY_METRICS_PORT', description: 'port of the Prometheus /metrics endpoint; 0 = off', fallback: '0' },
   finishedTransactionTtlMs: { env: 'RELAY_FINISHED_TRANSACTION_TTL_MS', description: 'how long finished transactions are remembered', fallback: '3600000' },
+  tlsCertFile: { env: 'RELAY_TLS_CERT_FILE', description: 'PEM certificate (chain) of the gRPC port; turns TLS on', fallback: '' },
+  tlsKeyFile: { env: 'RELAY_TLS_KEY_FILE', description: 'PEM private key of that certificate', fallback: '' },
+  tlsClientCaFile: { env: 'RELAY_TLS_CLIENT_CA_FILE', description: 'PEM CA(s) of client certificates; requires them (mTLS)', fallback: '' },
+  tokensFile: { env: 'RELAY_TOKENS_FILE', description: 'JSON file of static bearer tokens -> principal', fallback: '' },
+  jwksFile: { env: 'RELAY_JWKS_FILE', description: 'JWKS file of the keys JWTs are signed with (HS256, RS256, ES256)', fallback: '' },
+  jwtAudience: { env: 'RELAY_JWT_AUDIENCE', description: 'the aud a JWT must carry', fallback: '' },
+  jwtIssuer: { env: 'RELAY_JWT_ISSUER', description: 'the iss a JWT must carry; empty = any', fallback: '' },
+  permissionsFile: { env: 'RELAY_PERMISSIONS_FILE', description: 'JSON file of permissions per principal', fallback: '' },
+  publishMessagesPerSecond: { env: 'RELAY_PUBLISH_MESSAGES_PER_SECOND', description: 'publish rate per principal; 0 = unlimited', fallback: '0' },
+  publishBytesPerSecond: { env: 'RELAY_PUBLISH_BYTES_PER_SECOND', description: 'published payload bytes per second per principal; 0 = unlimited', fallback: '0' },
+  maxStreamsPerPrincipal: { env: 'RELAY_MAX_STREAMS_PER_PRINCIPAL', description: 'open Subscribe streams per principal; 0 = unlimited', fallback: '0' },
+  keepaliveTimeMs: { env: 'RELAY_KEEPALIVE_TIME_MS', description: 'idle time before the gateway pings a connection', fallback: '7200000' },
+  keepaliveTimeoutMs: { env: 'RELAY_KEEPALIVE_TIMEOUT_MS', description: 'how long a keepalive ping may go unanswered', fallback: '20000' },
 } satisfies Record<keyof Config, Setting>;
 
 export class ConfigError extends Error {
@@ -191,6 +221,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
   const gatewayId = raw(settings.gatewayId) ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   if (!/^[a-zA-Z0-9._-]{1,100}$/.test(gatewayId)) problems.push(`${settings.gatewayId.env} must match [a-zA-Z0-9._-]{1,100}`);
 
+  const file = (setting: Setting) => {
+    const path = raw(setting)!;
+    if (path && !existsSync(path)) problems.push(`${setting.env}: no file ${path}`);
+    return path;
+  };
+  const tlsCertFile = file(settings.tlsCertFile);
+  const tlsKeyFile = file(settings.tlsKeyFile);
+  const tlsClientCaFile = file(settings.tlsClientCaFile);
+  const tokensFile = file(settings.tokensFile);
+  const jwksFile = file(settings.jwksFile);
+  const permissionsFile = file(settings.permissionsFile);
+  const jwtAudience = raw(settings.jwtAudience)!;
+  const jwtIssuer = raw(settings.jwtIssuer)!;
+  if (!tlsCertFile !== !tlsKeyFile) problems.push(`${settings.tlsCertFile.env} and ${settings.tlsKeyFile.env} go together`);
+  if (tlsClientCaFile && !tlsCertFile) problems.push(`${settings.tlsClientCaFile.env} needs ${settings.tlsCertFile.env} (mTLS is TLS first)`);
+  if (jwksFile && !jwtAudience) problems.push(`${settings.jwksFile.env} needs ${settings.jwtAudience.env} (tokens meant for other services must not pass)`);
+  if (permissionsFile && !tokensFile && !jwksFile && !tlsClientCaFile) {
+    problems.push(`${settings.permissionsFile.env} needs a way to authenticate: ${settings.tokensFile.env}, ${settings.jwksFile.env} or ${settings.tlsClientCaFile.env}`);
+  }
+
   const day = 24 * 3600 * 1000;
   const config: Config = {
     listen,
@@ -224,6 +274,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     trimIntervalMs: integer(settings.trimIntervalMs, 100, 24 * 3600 * 1000),
     finishedTransactionTtlMs: integer(settings.finishedTransactionTtlMs, 100, 7 * day),
     metricsPort: integer(settings.metricsPort, 0, 65535),
+    tlsCertFile,
+    tlsKeyFile,
+    tlsClientCaFile,
+    tokensFile,
+    jwksFile,
+    jwtAudience,
+    jwtIssuer,
+    permissionsFile,
+    publishMessagesPerSecond: integer(settings.publishMessagesPerSecond, 0, 10_000_000),
+    publishBytesPerSecond: integer(settings.publishBytesPerSecond, 0, 10 * 1024 * 1024 * 1024),
+    maxStreamsPerPrincipal: integer(settings.maxStreamsPerPrincipal, 0, 1_000_000),
+    keepaliveTimeMs: integer(settings.keepaliveTimeMs, 1000, 24 * 3600 * 1000),
+    keepaliveTimeoutMs: integer(settings.keepaliveTimeoutMs, 1000, 600_000),
   };
   if (config.metricsPort !== 0 && config.metricsPort === Number(listen.slice(listen.lastIndexOf(':') + 1))) {
     problems.push(`${settings.metricsPort.env} must differ from the port of ${settings.listen.env}`);

@@ -70,6 +70,8 @@ try {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // TLS certificate, tokens, JWKS and permissions are read again; connections and streams stay open.
+  process.on('SIGHUP', () => gateway.reload());
 } catch (error) {
   log.fatal({ err: error }, 'cannot serve');
   await store.close();

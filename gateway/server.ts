@@ -1,4 +1,4 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { MessageStore } from '../adapters/store.ts';
@@ -9,6 +9,7 @@ import { adminService } from './admin-service.ts';
 import { metadataLimit } from './metadata-limit.ts';
 import { loadRelayProto } from '../proto/load.ts';
 import { publisherService } from './publisher-service.ts';
+import { GatewaySecurity } from './security/security.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { subscriberService } from './subscriber-service.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
@@ -23,6 +24,8 @@ export interface RunningGateway {
   readonly metricsPort: number | undefined;
   /** Drains: refuses new calls, ends streams and releases their deliveries, waits for calls, closes the store. Idempotent. */
   close(): Promise<void>;
+  /** Reads the TLS, token, JWKS and permission files again (SIGHUP); open connections and streams carry on. */
+  reload(): void;
 }
 
 const serviceNames = ['PublisherService', 'SubscriberService', 'AdminService', 'TransactionService'] as const;
@@ -34,13 +37,20 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     ? await GatewayMetrics.start({ port: config.metricsPort, host: listenHost(config.listen), store, serviceName: serviceName() })
     : undefined;
   const context: GatewayContext = { config, store, log, metrics, draining: () => draining };
+  const security = new GatewaySecurity(config);
+  if (!security.authentication) {
+    log.warn('authentication is off: any client may publish, subscribe and administer (see SECURITY.md)');
+  }
+  if (!security.tls) log.warn('TLS is off: traffic on the gRPC port is plaintext');
   const { definition, relay } = loadRelayProto();
   // A whole Publish batch, plus room for protobuf framing.
   const maxMessageBytes = config.maxBatchBytes + 1024 * 1024;
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': -1,
-    interceptors: [metadataLimit(config.maxMetadataBytes)],
+    'grpc.keepalive_time_ms': config.keepaliveTimeMs,
+    'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
+    interceptors: [metadataLimit(config.maxMetadataBytes), security.interceptor()],
   });
 
   const subscriber = subscriberService(context);
@@ -57,7 +67,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
 
   tuneBeforeBind(server, log);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(config.listen, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    server.bindAsync(config.listen, security.credentials, (error, bound) => (error ? reject(error) : resolve(bound))),
   ).catch(async (error: unknown) => {
     await metrics?.close();
     throw error;
@@ -90,6 +100,11 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     port,
     metricsPort: metrics?.port,
     close: () => (closing ??= drain()),
+    reload: () => {
+      const problems = security.reload();
+      if (problems.length === 0) log.info({ tls: security.tls, mutualTls: security.mutualTls }, 'security files reloaded');
+      else log.error({ problems }, 'security files not all reloaded; the previous ones stay in force where a file is wrong');
+    },
   };
 }
 
