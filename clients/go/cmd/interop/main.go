@@ -12,7 +12,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io/ioutil"
@@ -23,6 +22,7 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"relay/clients/go/internal/example"
 	relayv1 "relay/clients/go/relay/v1"
 )
 
@@ -114,47 +114,44 @@ func publish(ctx context.Context, publisher relayv1.PublisherServiceClient, topi
 // consume nacks every first delivery on the stream and acks every later one with the unary Ack,
 // until count distinct messages are acked.
 func consume(ctx context.Context, subscriber relayv1.SubscriberServiceClient, subscription string, count int) (interface{}, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // cancels the stream
-	stream, err := open(ctx, subscriber, subscription, 100)
+	stream, err := example.Subscribe(ctx, subscriber, subscription, 100)
 	if err != nil {
 		return nil, err
 	}
+	defer stream.Close()
 	acked := []consumedMessage{}
 	seen := map[string]bool{}
 	for len(acked) < count {
-		response, err := stream.Recv()
+		d, err := stream.Next()
 		if err != nil {
 			return nil, err
 		}
-		for _, d := range response.Deliveries {
-			if d.DeliveryAttempt == 1 {
-				// No nack_delay: redelivered after the subscription's retry backoff.
-				if err := stream.Send(&relayv1.SubscribeRequest{NackReceipts: []string{d.Receipt}}); err != nil {
-					return nil, err
-				}
-				continue
-			}
-			answer, err := subscriber.Ack(ctx, &relayv1.AckRequest{Subscription: subscription, Receipts: []string{d.Receipt}})
-			if err != nil {
+		if d.DeliveryAttempt == 1 {
+			// No nack_delay: redelivered after the subscription's retry backoff.
+			if err := stream.Send(&relayv1.SubscribeRequest{NackReceipts: []string{d.Receipt}}); err != nil {
 				return nil, err
 			}
-			// A superseded receipt settled nothing: the message comes again.
-			if answer.Results[0] != relayv1.SettlementResult_SETTLEMENT_RESULT_OK || seen[d.Message.MessageId] {
-				continue
-			}
-			seen[d.Message.MessageId] = true
-			attributes := map[string]string{} // {} rather than null when there are none
-			for k, v := range d.Message.Attributes {
-				attributes[k] = v
-			}
-			acked = append(acked, consumedMessage{
-				MessageID:       d.Message.MessageId,
-				Data:            append([]byte{}, d.Message.Data...), // "" rather than null when empty
-				Attributes:      attributes,
-				DeliveryAttempt: d.DeliveryAttempt,
-			})
+			continue
 		}
+		answer, err := subscriber.Ack(ctx, &relayv1.AckRequest{Subscription: subscription, Receipts: []string{d.Receipt}})
+		if err != nil {
+			return nil, err
+		}
+		// A superseded receipt settled nothing: the message comes again.
+		if answer.Results[0] != relayv1.SettlementResult_SETTLEMENT_RESULT_OK || seen[d.Message.MessageId] {
+			continue
+		}
+		seen[d.Message.MessageId] = true
+		attributes := map[string]string{} // {} rather than null when there are none
+		for k, v := range d.Message.Attributes {
+			attributes[k] = v
+		}
+		acked = append(acked, consumedMessage{
+			MessageID:       d.Message.MessageId,
+			Data:            append([]byte{}, d.Message.Data...), // "" rather than null when empty
+			Attributes:      attributes,
+			DeliveryAttempt: d.DeliveryAttempt,
+		})
 	}
 	return map[string][]consumedMessage{"messages": acked}, nil
 }
@@ -162,21 +159,14 @@ func consume(ctx context.Context, subscriber relayv1.SubscriberServiceClient, su
 // transact turns one delivery of subscription into one message on topic, tagged transformed_by,
 // and commits the output's publish with the input's ack.
 func transact(ctx context.Context, conn *grpc.ClientConn, subscription, topic, lang string) (interface{}, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // cancels the stream, once the input is acked by the commit
-	stream, err := open(ctx, relayv1.NewSubscriberServiceClient(conn), subscription, 1)
+	stream, err := example.Subscribe(ctx, relayv1.NewSubscriberServiceClient(conn), subscription, 1)
 	if err != nil {
 		return nil, err
 	}
-	var delivery *relayv1.Delivery
-	for delivery == nil {
-		response, err := stream.Recv()
-		if err != nil {
-			return nil, err
-		}
-		if len(response.Deliveries) > 0 {
-			delivery = response.Deliveries[0]
-		}
+	defer stream.Close() // once the commit acked the input
+	delivery, err := stream.Next()
+	if err != nil {
+		return nil, err
 	}
 	attributes := map[string]string{"transformed_by": lang}
 	for k, v := range delivery.Message.Attributes {
@@ -199,40 +189,8 @@ func transact(ctx context.Context, conn *grpc.ClientConn, subscription, topic, l
 	return map[string]interface{}{"input_id": delivery.Message.MessageId, "output_ids": committed.MessageIds}, nil
 }
 
-// open starts a Subscribe stream on subscription with at most maxOutstanding unsettled deliveries.
-func open(ctx context.Context, subscriber relayv1.SubscriberServiceClient, subscription string, maxOutstanding int64) (relayv1.SubscriberService_SubscribeClient, error) {
-	stream, err := subscriber.Subscribe(ctx)
-	if err != nil {
-		return nil, err
-	}
-	first := &relayv1.SubscribeRequest{
-		Subscription: subscription,
-		FlowControl:  &relayv1.FlowControl{MaxOutstandingMessages: &maxOutstanding},
-	}
-	if err := stream.Send(first); err != nil {
-		return nil, err
-	}
-	return stream, nil
-}
-
-// Status code names as gRPC spells them (codes.Code's String is CamelCase).
-var codeNames = [...]string{
-	"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-	"PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-	"UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED",
-}
-
-// fail prints the status name and message on stderr and exits 1. An error without a status (a
-// context's) is named by the status the gRPC library would give it.
+// fail prints the status name and message on stderr and exits 1.
 func fail(err error) {
-	s := status.Convert(err)
-	if errors.Is(err, context.DeadlineExceeded) {
-		s = status.New(codes.DeadlineExceeded, err.Error())
-	}
-	name := "UNKNOWN"
-	if int(s.Code()) < len(codeNames) {
-		name = codeNames[s.Code()]
-	}
-	fmt.Fprintf(os.Stderr, "%s: %s\n", name, s.Message())
+	fmt.Fprintln(os.Stderr, example.Describe(err))
 	os.Exit(1)
 }
