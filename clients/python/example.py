@@ -34,12 +34,13 @@ def expect(condition, message):
         raise Mismatch(message)
 
 
-def create_topic_and_subscription(admin, topic, subscription):
+def create_topic_and_subscription(admin, topic, subscription, **settings):
+    """Creates topic and a subscription reading it from its start; settings are further Subscription fields."""
     admin.CreateTopic(admin_pb2.CreateTopicRequest(topic=resources_pb2.Topic(name=topic)), timeout=TIMEOUT_S)
     admin.CreateSubscription(
         admin_pb2.CreateSubscriptionRequest(
             subscription=resources_pb2.Subscription(
-                name=subscription, topic=topic, start_position=resources_pb2.START_POSITION_EARLIEST
+                name=subscription, topic=topic, start_position=resources_pb2.START_POSITION_EARLIEST, **settings
             )
         ),
         timeout=TIMEOUT_S,

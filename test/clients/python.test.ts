@@ -1,5 +1,5 @@
-// The Python example (clients/python/example.py) against a real gateway on a private Redis: the
-// generated stubs, publish with idempotency keys, a Subscribe stream and acks, end to end.
+// The Python examples against a real gateway on a private Redis: the generated stubs, publish with
+// idempotency keys, a Subscribe stream and acks (example.py); a nack and its redelivery (nack_example.py).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
@@ -35,29 +35,49 @@ test.after(async (context) => {
   await context.redis?.stop();
 });
 
-test('the example publishes 3 messages and receives the same 3 on their first attempt', async ({ gateway, setupError }) => {
-  if (setupError) throw setupError;
+/** Runs one example; resolves with its one JSON line. */
+async function runExample<T>(script: string, gateway: GatewayProcess): Promise<T> {
   let stdout: string;
   try {
-    ({ stdout } = await run('/usr/bin/python3', ['clients/python/example.py', '--address', gateway!.address], {
+    ({ stdout } = await run('/usr/bin/python3', [`clients/python/${script}`, '--address', gateway.address], {
       cwd: root,
       timeout: 60_000,
       env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1' },
     }));
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    assert.unreachable(`example.py failed: ${error}\n${stdout}${stderr}\ngateway log:\n${gateway!.output()}`);
-    return;
+    throw new Error(`${script} failed: ${error}\n${stdout}${stderr}\ngateway log:\n${gateway.output()}`);
   }
   const lines = stdout.trim().split('\n');
   assert.is(lines.length, 1, `one JSON line expected, got:\n${stdout}`);
-  const summary = JSON.parse(lines[0]!) as ExampleSummary;
+  return JSON.parse(lines[0]!) as T;
+}
+
+test('the example publishes 3 messages and receives the same 3 on their first attempt', async ({ gateway, setupError }) => {
+  if (setupError) throw setupError;
+  const summary = await runExample<ExampleSummary>('example.py', gateway!);
   assert.match(summary.topic, /^example-[0-9a-f]{32}$/);
   assert.is(summary.subscription, `${summary.topic}-sub`);
   assert.is(summary.published.length, 3);
   assert.is(new Set(summary.published).size, 3);
   assert.equal([...summary.received].sort(), [...summary.published].sort());
   assert.equal(summary.attempts, [1, 1, 1]);
+});
+
+test('the nack example sees its nacked message again at attempt 2 for reason NACK, in flight with the nack reason, then acked', async ({ gateway, setupError }) => {
+  if (setupError) throw setupError;
+  const summary = await runExample<{
+    message_id: string;
+    attempts: number[];
+    reasons: string[];
+    redelivered: { state: string; delivery_attempts: number; last_error: string };
+    state: string;
+  }>('nack_example.py', gateway!);
+  assert.ok(summary.message_id);
+  assert.equal(summary.attempts, [1, 2]);
+  assert.equal(summary.reasons, ['DELIVERY_REASON_FIRST', 'DELIVERY_REASON_NACK']);
+  assert.equal(summary.redelivered, { state: 'MESSAGE_STATE_IN_FLIGHT', delivery_attempts: 2, last_error: 'the warehouse is not ready yet' });
+  assert.is(summary.state, 'MESSAGE_STATE_ACKED');
 });
 
 test.run();
