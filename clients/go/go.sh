@@ -12,7 +12,9 @@ gopath=${TMPDIR:-/tmp}/relay-gopath-$(id -u)-$(printf %s "$here" | cksum | cut -
 link=$gopath/src/relay/clients/go
 if [[ $(readlink "$link" 2>/dev/null) != "$here" ]]; then
   mkdir -p "$(dirname "$link")"
-  ln -sfn "$here" "$link"
+  # A rename, atomic: two builds starting at once both see a whole link.
+  ln -sfn "$here" "$link.$$"
+  mv -Tf "$link.$$" "$link"
 fi
 # go resolves ./... against the working directory, which must lie inside the GOPATH: enter this
 # directory through the link (cd keeps the logical path, and go takes it from $PWD).
