@@ -157,7 +157,8 @@ function flagLines(flags: Flags): string[] {
 }
 
 export function commandHelp(command: Command): string {
-  const lines = [`Usage: relay ${command.path} ${command.args}${Object.keys(command.flags).length ? ' [flags]' : ''}`.trimEnd(), '', command.summary];
+  const usage = ['Usage: relay', command.path, command.args, Object.keys(command.flags).length ? '[flags]' : ''].filter(Boolean).join(' ');
+  const lines = [usage, '', command.summary];
   if (command.details) lines.push('', command.details.trimEnd());
   if (Object.keys(command.flags).length) lines.push('', 'Flags:', ...flagLines(command.flags));
   if (!command.passthrough) lines.push('', 'Global flags:', ...flagLines(globalFlags));
