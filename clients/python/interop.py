@@ -67,7 +67,7 @@ def consume(channel, args):
     requests, stream = open_stream(subscriber, args.subscription, 100)
     acked, seen = [], set()
     try:
-        for response in stream:
+        for response in stream if args.count > 0 else ():
             for delivery in response.deliveries:
                 if delivery.delivery_attempt == 1:
                     # No nack_delay: redelivered after the subscription's retry backoff.

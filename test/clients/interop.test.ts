@@ -6,7 +6,6 @@
 // The agents share one command line: `<agent> publish|consume|transact --addr HOST:PORT ...`, one
 // JSON document on stdout, bytes in base64, exit 1 with the gRPC status name on stderr.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +37,7 @@ function awkwardMessages(id: string): Message[] {
     { data: Buffer.alloc(0), attributes: {} },
     { data: Buffer.from('Grüße, 世界 — 👋\n', 'utf8'), attributes: { 'schlüssel 🔑': 'wert ünd 値', empty: '' } },
     { data: Buffer.from(Array.from({ length: 256 }, (_, byte) => byte)), attributes: { kind: 'every byte 0x00-0xff' } },
-    { data: randomBytes(64 * 1024), attributes: { kind: '64 KiB' } },
+    { data: Buffer.alloc(64 * 1024, Buffer.from([0x00, 0xff, 0x80, 0x7f, 0x0a, 0x0d, 0xc3, 0x28])), attributes: { kind: '64 KiB, not UTF-8' } },
     { data: Buffer.from('once'), attributes: { kind: 'idempotent' }, idempotencyKey: `key-${id}-ключ` },
   ];
 }
