@@ -31,7 +31,7 @@ export const commands: Readonly<Record<string, Loader>> = {
 export const groups: Readonly<Record<string, string>> = {
   topics: 'Creates, lists, shows and deletes topics.',
   subs: 'Creates, lists, shows and deletes subscriptions.',
-  dlq: 'Works with dead-letter topics.',
+  dlq: 'Moves dead letters back to their source topics.',
   txn: 'Prepares, commits and aborts transactions (atomic publish across topics).',
 };
 

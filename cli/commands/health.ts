@@ -4,7 +4,7 @@ import { withConnection } from '../connection.ts';
 
 export const health: Command = {
   path: 'health',
-  summary: "Asks the gateway's grpc.health.v1 service whether it serves; exits 1 unless SERVING.",
+  summary: 'Checks grpc.health.v1 on the gateway; exits 1 unless SERVING.',
   args: '',
   positionals: [0, 0],
   flags: {

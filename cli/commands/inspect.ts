@@ -7,7 +7,7 @@ import { enumWord, messageFields, messageJson } from '../resources.ts';
 
 export const inspect: Command = {
   path: 'inspect',
-  summary: 'Shows one message: its state, attempts and last error in every subscription, and its trace.',
+  summary: 'Shows one message: its state in every subscription, attempts, last error, trace.',
   args: 'TOPIC MESSAGE_ID',
   positionals: [2, 2],
   flags: {},

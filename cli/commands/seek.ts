@@ -5,7 +5,7 @@ import { parseTime, toDuration } from '../format.ts';
 
 export const seek: Command = {
   path: 'seek',
-  summary: "Moves a subscription's cursor to a time or a message: earlier messages settled, later ones delivered again.",
+  summary: 'Moves a subscription to a time or a message id: from there on, messages are delivered again.',
   args: 'SUBSCRIPTION',
   positionals: [1, 1],
   flags: {

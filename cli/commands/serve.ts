@@ -12,7 +12,7 @@ const width = Math.max(...rows.map(([left]) => left.length));
 
 export const serve: Command = {
   path: 'serve',
-  summary: 'Starts a gateway: on the embedded memory store, or on Redis with REDIS_URL (SIGTERM drains and exits).',
+  summary: 'Starts a gateway: on the memory store, or on Redis with REDIS_URL; SIGTERM drains and exits.',
   args: '[--SETTING VALUE ...]',
   positionals: [0, 0],
   flags: {},

@@ -6,7 +6,7 @@ import { fields, formatDuration, millis } from '../format.ts';
 
 export const stats: Command = {
   path: 'stats',
-  summary: "Shows a subscription's backlog, in-flight and dead-lettered counts and its oldest unacked message's age.",
+  summary: "Shows a subscription's backlog, in-flight count, oldest unacked age and dead letters.",
   args: 'SUBSCRIPTION',
   positionals: [1, 1],
   flags: {},
