@@ -58,9 +58,8 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
       name: options.sentinelName ?? 'mymaster',
       db: Number(url.pathname.slice(1) || 0),
       enableAutoPipelining: role === 'commands',
-      // Learn of a failover from the Sentinels' +switch-master rather than from a failing command.
-      failoverDetector: true,
-      // A primary demoted while we were connected refuses writes with READONLY: nothing was written,
+      // A dead primary drops the connection and ioredis asks the Sentinels anew as it reconnects. A
+      // primary demoted while we stayed connected refuses writes with READONLY: nothing was written,
       // so reconnect (asking the Sentinels anew) and send the command again.
       reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
     });
