@@ -40,6 +40,11 @@ export function subscriptionKeys(topic: string, subscription: string) {
     notes: `${base}:notes:${subscription}`,
     /** Hash: dead-lettered message id -> "<attempts> <why>". */
     dead: `${base}:dead:${subscription}`,
+    /**
+     * Stream: dead letters settled here and not yet appended to the dead-letter topic, which may sit in
+     * another cluster slot (scripts/forward-dead-letters.lua moves them).
+     */
+    deadLetters: `${base}:dead-letters:${subscription}`,
     /** Set: ids parked when the subscription last sought, which were never delivered. */
     unseen: `${base}:unseen:${subscription}`,
     /** Hash: SHA-1 of an ordering key -> the message holding the key (ordering on). */

@@ -17,6 +17,7 @@ export type ScriptName =
   | 'inspect'
   | 'trim'
   | 'redrive'
+  | 'forward-dead-letters'
   | 'prepare'
   | 'commit'
   | 'abort'

@@ -1,9 +1,9 @@
 -- Acknowledges deliveries of one subscription.
 -- @include lib/subscription.lua
--- ARGV[6..] pairs of message id and attempt
+-- ARGV[5..] pairs of message id and attempt
 -- Returns {0, r1, r2, ...} with r = 1 settled (or already settled), 0 superseded receipt.
 local settled = {}
-local result = settleReceipts(6, function(id) settled[#settled + 1] = id end)
+local result = settleReceipts(5, function(id) settled[#settled + 1] = id end)
 if #settled > 0 then
   redis.call('XACK', stream, group, unpack(settled))
   redis.call('ZREM', dueSet, unpack(settled))

@@ -1,8 +1,8 @@
 -- The state of one message in one subscription.
 -- @include lib/subscription.lua
--- ARGV[6] message id
+-- ARGV[5] message id
 -- Returns {0, state, attempts, consumer, last error}.
-local id = ARGV[6]
+local id = ARGV[5]
 local deadRecord = redis.call('HGET', dead, id)
 if deadRecord then
   local attempts, reason = string.match(deadRecord, '^(%d+) (.*)$')

@@ -1,12 +1,12 @@
 -- Makes deliveries due again: after a delay, after the backoff of their attempt, or at once.
 -- @include lib/subscription.lua
--- ARGV[6] delay ms or '' for the backoff, ARGV[7] why it falls due ('nack' or 'consumer-lost'),
--- ARGV[8] the nack's reason ('' none), ARGV[9..] pairs of message id and attempt
+-- ARGV[5] delay ms or '' for the backoff, ARGV[6] why it falls due ('nack' or 'consumer-lost'),
+-- ARGV[7] the nack's reason ('' none), ARGV[8..] pairs of message id and attempt
 -- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 superseded receipt.
-local delay, why, lastError = tonumber(ARGV[6]), ARGV[7], ARGV[8]
+local delay, why, lastError = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local now = nowMs()
 local dueNow = false
-local result = settleReceipts(9, function(id, attempt)
+local result = settleReceipts(8, function(id, attempt)
   local wait = delay or backoff(attempt)
   redis.call('ZADD', dueSet, 'XX', now + wait, id)
   redis.call('HSET', whySet, id, why)

@@ -1,11 +1,12 @@
 -- Leases messages of one subscription to one consumer: due redeliveries first, then new messages.
 -- @include lib/subscription.lua
--- ARGV[6] consumer, ARGV[7] max messages, ARGV[8] max payload bytes,
--- ARGV[9] '1' when the first delivery may exceed the bytes alone
--- Returns {0, lease deadline ms, next due ms or -1, then per delivery: id, attempt, reason, fields}.
-local consumer = ARGV[6]
-local wanted, budget = tonumber(ARGV[7]), tonumber(ARGV[8])
-local oversizedAllowed = ARGV[9] == '1'
+-- ARGV[5] consumer, ARGV[6] max messages, ARGV[7] max payload bytes,
+-- ARGV[8] '1' when the first delivery may exceed the bytes alone
+-- Returns {0, lease deadline ms, next due ms or -1, dead letters put in the outbox, then per delivery:
+--   id, attempt, reason, fields}.
+local consumer = ARGV[5]
+local wanted, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
+local oversizedAllowed = ARGV[8] == '1'
 local now = nowMs()
 local deadline = now + tonumber(setting('ackDeadlineMs'))
 local maxAttempts = tonumber(setting('maxDeliveryAttempts'))
@@ -14,7 +15,7 @@ local largest = tonumber(redis.call('HGET', topicMeta, 'maxPayload') or '0')
 -- Messages after startedAfter and up to seekUntil had been delivered before the last seek.
 local seekUntil, startedAfter = setting('seekUntil'), setting('startedAfter')
 
-local result, count, leased, full = {0, deadline, -1}, 0, {}, false
+local result, count, leased, full = {0, deadline, -1, 0}, 0, {}, false
 local function take(id, attempt, reason, fields, size)
   result[#result + 1] = id
   result[#result + 1] = attempt
@@ -51,7 +52,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', dueSet, '-inf', now, 'LIMIT', 0,
     settle(id, nil)
   elseif maxAttempts > 0 and attempts >= maxAttempts then
     -- The delivery after the last allowed attempt does not happen.
-    deadLetter(id, fields, attempts, 'max-delivery-attempts')
+    if deadLetter(id, fields, attempts, 'max-delivery-attempts') then result[4] = result[4] + 1 end
   else
     local size = payloadSize(fields)
     if not fits(size) then

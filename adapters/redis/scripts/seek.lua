@@ -1,13 +1,13 @@
 -- Moves the subscription's cursor: messages before the target settled, the target and later ones
 -- undelivered. In-flight deliveries, parked messages and key holders are forgotten.
 -- @include lib/subscription.lua
--- ARGV[6] the target id, ARGV[7] the id just before it
+-- ARGV[5] the target id, ARGV[6] the id just before it
 -- Returns {0}.
 local cursor = lastDelivered()
 local last = redis.call('XREVRANGE', stream, '+', '-', 'COUNT', 1)[1]
 -- Past every message: the cursor goes to the end, so what is published next is delivered.
-local newCursor = ARGV[7]
-if not last or idLess(last[1], ARGV[6]) then newCursor = '$' end
+local newCursor = ARGV[6]
+if not last or idLess(last[1], ARGV[5]) then newCursor = '$' end
 -- Remember how far delivery had got, so that what comes again is delivered with reason 'seek'.
 local seekUntil = setting('seekUntil')
 if not seekUntil or idLess(seekUntil, cursor) then redis.call('HSET', subMeta, 'seekUntil', cursor) end

@@ -1,18 +1,21 @@
 -- One subscription's state and the steps every settlement shares. bindSubscription(keys, names)
--- takes the subscription's 11 keys and 5 names in this order:
+-- takes the subscription's 10 keys and 4 names in this order:
 -- keys: stream, topic meta hash, subscription meta hash,
 --   due sorted set (in-flight id -> when it falls due), why hash (id -> reason it is due),
 --   notes hash (id -> last nack reason), dead hash (id -> "<attempts> <why>"),
 --   holders hash (sha1 of ordering key -> the id holding it),
---   dead-letter stream, dead-letter topic meta ('' when none),
+--   dead-letter outbox stream (dead letters on their way to the dead-letter topic),
 --   unseen set (ids parked when a seek happened: never delivered, so not 'seek' later)
 -- names: group (subscription name), topic name, ready channel, parked list prefix (+ sha1 of
---   ordering key), dead-letter ready channel
+--   ordering key)
+-- Every key is in the topic's slot. The dead-letter topic is in a slot of its own on a Redis Cluster,
+-- so a dead letter goes to the outbox in the same step as it is settled, and the store forwards the
+-- outbox to the dead-letter topic afterwards (forward-dead-letters.lua, idempotent per outbox entry).
 -- @include lib/common.lua
 
 local function bindSubscription(keys, names)
-  local stream, topicMeta, subMeta, dueSet, whySet, notes, dead, holders, dlqStream, dlqMeta, unseen = unpack(keys, 1, 11)
-  local group, topic, channel, parkedPrefix, dlqChannel = unpack(names, 1, 5)
+  local stream, topicMeta, subMeta, dueSet, whySet, notes, dead, holders, outbox, unseen = unpack(keys, 1, 10)
+  local group, topic, channel, parkedPrefix = unpack(names, 1, 4)
   if redis.call('EXISTS', subMeta) == 0 then return nil end
 
   local function setting(name)
@@ -75,9 +78,11 @@ local function bindSubscription(keys, names)
     if fields then releaseKey(id, fields) end
   end
 
-  -- Settles a message and moves it to the dead-letter topic (or drops it without one), counted.
+  -- Settles a message and puts it in the outbox for the dead-letter topic (or drops it without one),
+  -- counted. Answers whether it went to the outbox.
   local function deadLetter(id, fields, attempts, reason)
-    if dlqStream ~= '' and redis.call('EXISTS', dlqMeta) == 1 then
+    local toOutbox = (redis.call('HGET', subMeta, 'deadLetterTopic') or '') ~= ''
+    if toOutbox then
       local copy = {}
       for i = 1, #fields, 2 do
         local name = fields[i]
@@ -90,19 +95,17 @@ local function bindSubscription(keys, names)
         copy[#copy + 1] = pair[1]
         copy[#copy + 1] = pair[2]
       end
-      redis.call('XADD', dlqStream, '*', unpack(copy))
-      local size = #(field(fields, 'd') or '')
-      if size > tonumber(redis.call('HGET', dlqMeta, 'maxPayload') or '0') then redis.call('HSET', dlqMeta, 'maxPayload', size) end
-      redis.call('PUBLISH', dlqChannel, '')
+      redis.call('XADD', outbox, '*', unpack(copy))
     end
     settle(id, fields)
     redis.call('HSET', dead, id, attempts .. ' ' .. reason)
     redis.call('HINCRBY', subMeta, 'deadLettered', 1)
+    return toOutbox
   end
 
   return {
     stream = stream, topicMeta = topicMeta, subMeta = subMeta, dueSet = dueSet, whySet = whySet, notes = notes,
-    dead = dead, holders = holders, unseen = unseen, group = group, channel = channel, parkedPrefix = parkedPrefix,
+    dead = dead, holders = holders, outbox = outbox, unseen = unseen, group = group, channel = channel, parkedPrefix = parkedPrefix,
     ordered = ordered, setting = setting, backoff = backoff, entryFields = entryFields,
     currentAttempt = currentAttempt, lastDelivered = lastDelivered, releaseKey = releaseKey, settle = settle,
     deadLetter = deadLetter,

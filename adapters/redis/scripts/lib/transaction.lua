@@ -2,10 +2,10 @@
 -- KEYS[1] record hash, KEYS[2] staged messages list, KEYS[3] staged acks list,
 -- KEYS[4] deadlines sorted set (prepared transaction id -> expiry ms),
 -- then per topic (ARGV[2] of them) its meta hash and stream,
--- then per subscription (ARGV[3] of them) its 11 keys in lib/subscription-core.lua's order;
+-- then per subscription (ARGV[3] of them) its 10 keys in lib/subscription-core.lua's order;
 -- ARGV[1] how long (ms) a finished transaction is remembered, ARGV[2] topic count,
 -- ARGV[3] subscription count, then per topic its idempotency key prefix and ready channel,
--- then per subscription its 5 names; the script's own arguments start at ARGV[ownArgs].
+-- then per subscription its 4 names; the script's own arguments start at ARGV[ownArgs].
 -- Staged messages are laid out as lib/messages.lua says (topic index into this topic list);
 -- staged acks as triples: subscription index, message id, attempt.
 -- @include lib/subscription-core.lua
@@ -17,12 +17,12 @@ for i = 1, topicCount do
   topics[i] = { meta = KEYS[3 + 2 * i], stream = KEYS[4 + 2 * i], prefix = ARGV[2 + 2 * i], channel = ARGV[3 + 2 * i] }
 end
 for j = 1, subscriptionCount do
-  local keyBase, nameBase = 4 + 2 * topicCount + 11 * (j - 1), 3 + 2 * topicCount + 5 * (j - 1)
+  local keyBase, nameBase = 4 + 2 * topicCount + 10 * (j - 1), 3 + 2 * topicCount + 4 * (j - 1)
   subscriptionNames[j] = ARGV[nameBase + 1]
   -- false when the subscription does not exist (any more)
-  subscriptions[j] = bindSubscription({ unpack(KEYS, keyBase + 1, keyBase + 11) }, { unpack(ARGV, nameBase + 1, nameBase + 5) }) or false
+  subscriptions[j] = bindSubscription({ unpack(KEYS, keyBase + 1, keyBase + 10) }, { unpack(ARGV, nameBase + 1, nameBase + 4) }) or false
 end
-local ownArgs = 4 + 2 * topicCount + 5 * subscriptionCount
+local ownArgs = 4 + 2 * topicCount + 4 * subscriptionCount
 
 local function stagedAckList()
   local values, acks = redis.call('LRANGE', stagedAcks, 0, -1), {}
