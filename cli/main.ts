@@ -80,6 +80,13 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
+// grpc-js passes an IP address of --addr as the TLS server name, which Node deprecates (DEP0123):
+// noise on stderr for every TLS call to 127.0.0.1. Every other warning is printed as Node would.
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code !== 'DEP0123') process.stderr.write(`(node) ${warning.name}: ${warning.message}\n`);
+});
+
 let command: Command | undefined;
 try {
   if (words[0] === '--version') {
@@ -103,7 +110,8 @@ try {
     const help = command ? `relay ${command.path} --help` : 'relay --help';
     fail('USAGE', error.message, 2, `relay: ${error.message}\nRun '${help}' for usage.\n`);
   } else if (isServiceError(error)) {
-    fail(statusName(error.code), error.details || error.message, 1);
+    // grpc-js ends connection errors with an empty "Resolution note: ".
+    fail(statusName(error.code), (error.details || error.message).replace(/\s*Resolution note:\s*$/, ''), 1);
   } else {
     fail('ERROR', error instanceof Error ? error.message : String(error), 1);
   }
