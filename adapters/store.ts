@@ -314,7 +314,11 @@ export type StoreErrorCode =
   | 'failed-precondition'
   | 'invalid-argument'
   | 'aborted'
-  | 'unavailable';
+  | 'unavailable'
+  /** A limit of the store is reached, e.g. a topic's max backlog: publish refused until it drains. */
+  | 'resource-exhausted'
+  /** Not possible in this deployment, e.g. transactions on a Redis Cluster. */
+  | 'unimplemented';
 
 /** The one error a store throws on purpose; gateway/status.ts maps each code to a gRPC status. */
 export class StoreError extends Error {

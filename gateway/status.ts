@@ -22,6 +22,8 @@ const storeStatus: Record<StoreErrorCode, status> = {
   'invalid-argument': status.INVALID_ARGUMENT,
   aborted: status.ABORTED,
   unavailable: status.UNAVAILABLE,
+  'resource-exhausted': status.RESOURCE_EXHAUSTED,
+  unimplemented: status.UNIMPLEMENTED,
 };
 
 /**

@@ -322,6 +322,7 @@ export class RedisMessageStore implements MessageStore {
     acks: readonly StagedAck[],
     timeoutMs: number,
   ): Promise<PreparedTransaction> {
+    this.requireTransactions();
     const topics = [...new Set(messages.map((message) => message.topic))];
     const subscriptions = [...new Set(acks.map((ack) => ack.subscription))];
     const args: ScriptArgument[] = [id, timeoutMs, topics.join(' '), subscriptions.join(' '), messages.length, acks.length];
@@ -471,11 +472,23 @@ export class RedisMessageStore implements MessageStore {
 
   /** Runs commit or abort on a transaction whose topics and subscriptions its record names. */
   private async onTransaction(id: string, name: 'commit' | 'abort', args: ScriptArgument[]): Promise<unknown[]> {
+    this.requireTransactions();
     const [topics, subscriptions] = await this.call(() => this.redis.hmget(transactionKeys(id).record, 'topics', 'subscriptions'));
     if (topics === null) throw new StoreError('not-found', `transaction ${id} not found`);
     const reply = await this.transactionScript(name, id, words(topics), words(subscriptions), args);
     if (reply[0] === 1) throw new StoreError('not-found', `transaction ${id} not found`);
     return reply;
+  }
+
+  /**
+   * One script applies a whole transaction, and a Redis Cluster runs no script over several slots
+   * (the topics and subscriptions of a transaction are in slots of their own): not on a Cluster.
+   */
+  private requireTransactions(): void {
+    if (this.closed) throw new StoreError('unavailable', 'the store is closed');
+    if (this.options.clusterNodes?.length) {
+      throw new StoreError('unimplemented', 'transactions need a single Redis (with replicas or Sentinel); this gateway runs on a Redis Cluster');
+    }
   }
 
   /** Runs a script of lib/transaction.lua's shape. */

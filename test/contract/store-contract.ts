@@ -32,6 +32,12 @@ export interface StoreOptions {
   readonly finishedTransactionTtlMs?: number;
 }
 
+/** What a store cannot do in its deployment, as documented (README); the contract checks the documented answer instead. */
+export interface StoreLimits {
+  /** 'unimplemented': prepare, commit and abort throw unimplemented (transactions on a Redis Cluster). */
+  readonly transactions?: 'atomic' | 'unimplemented';
+}
+
 /** How long a poll waits for something that should happen soon; generous for a loaded 2-core machine. */
 const EVENTUALLY_MS = 5_000;
 /** Tolerated difference between the store's clock and ours (Redis may use its own TIME). */
@@ -54,7 +60,11 @@ const SUBSCRIPTION_DEFAULTS = {
   ordering: false,
 } as const;
 
-export function defineStoreContract(name: string, makeStore: (options?: StoreOptions) => Promise<StoreFixture>): void {
+export function defineStoreContract(
+  name: string,
+  makeStore: (options?: StoreOptions) => Promise<StoreFixture>,
+  limits: StoreLimits = {},
+): void {
   // One store for every suite: made in the first suite's before hook, cleaned in the last one's after.
   let fixture: StoreFixture | undefined;
   let store!: MessageStore;
@@ -1513,7 +1523,22 @@ export function defineStoreContract(name: string, makeStore: (options?: StoreOpt
 
   // ---------------------------------------------------------------- transactions
 
-  const transactions = newSuite('transactions');
+  // Without transactions, their suite is one test of the documented answer; the others are not defined.
+  const transactions = limits.transactions === 'unimplemented' ? ((() => {}) as unknown as ReturnType<typeof suite>) : newSuite('transactions');
+  if (limits.transactions === 'unimplemented') {
+    newSuite('transactions')('prepare, commit and abort throw unimplemented and stage nothing; expireTransactions finds nothing', async () => {
+      const { topic, subscription } = await topicWithSubscription();
+      await store.publish(topic, [message('consumed')]);
+      const [delivery] = await receiveEventually(subscription);
+      const id = transactionId();
+      await rejectsWith('unimplemented', () => store.prepare(id, [staged(topic, 'x')], [{ subscription, receipt: receiptOf(delivery!) }], 10_000));
+      await rejectsWith('unimplemented', () => store.commit(id));
+      await rejectsWith('unimplemented', () => store.abort(id));
+      assert.is(await store.expireTransactions(), 0);
+      assert.equal(texts(await drain(subscription)), [], 'nothing staged became visible');
+      assert.equal(await store.ack(subscription, [receiptOf(delivery!)]), ['ok'], 'the receipt was not touched');
+    });
+  }
 
   transactions('staged messages are invisible until commit, then every one arrives at every subscription of its topic, in staged order', async () => {
     const a = await createTopic();
