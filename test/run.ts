@@ -17,13 +17,22 @@ function findTests(dir: string): string[] {
     .sort();
 }
 
+/** A file still running after this long has hung: it fails, and its process group is killed. */
+const fileTimeoutMs = 300_000;
+
 function runFile(file: string): Promise<{ passed: number; failed: number; output: string; code: number | null }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so that a hung file's redis-servers and gateways go with it.
+    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));
     child.stderr.on('data', (chunk) => (output += chunk));
+    const hung = setTimeout(() => {
+      output += `\n${relative(root, file)} still running after ${fileTimeoutMs / 1000} s: killed\n`;
+      process.kill(-child.pid!, 'SIGKILL');
+    }, fileTimeoutMs);
     child.on('close', (code) => {
+      clearTimeout(hung);
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
       const total = [...plain.matchAll(/Total:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
       const passed = [...plain.matchAll(/Passed:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);

@@ -79,6 +79,6 @@ try {
   await relay.close();
 } catch (error) {
   const code = (error as { code?: number }).code;
-  console.error(`${code === undefined ? "ERROR" : status[code]}: ${(error as { details?: string }).details ?? (error as Error).message}`);
+  console.error(`${code === undefined ? 'ERROR' : status[code]}: ${(error as { details?: string }).details ?? (error as Error).message}`);
   process.exit(1);
 }
