@@ -6,9 +6,13 @@ import type { PublishResult__Output } from '../../generated/ts/relay/v1/PublishR
 import { UsageError, type Command } from '../command.ts';
 import { withConnection } from '../connection.ts';
 
-/** Messages per Publish call, and payload bytes per call, well under the gateway's defaults (1000, 10 MiB). */
-const batchMessages = 1000;
+/** Bytes per Publish call (payloads and attributes), well under the gateway's default 10 MiB. */
 const batchBytes = 4 * 1024 * 1024;
+
+function sizeOf(message: PublishMessage): number {
+  const attributes = Object.entries(message.attributes ?? {}).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+  return (message.data as Buffer).length + attributes;
+}
 
 /** `-` is stdin, `@path` a file's bytes, anything else the text itself; no argument is an empty payload. */
 export function readData(argument: string | undefined): { bytes: Buffer; literal: boolean } {
@@ -39,6 +43,7 @@ export const pub: Command = {
     key: { type: 'string', value: 'KEY', description: 'idempotency key: a repeat within the dedup window is not stored again' },
     'ordering-key': { type: 'string', value: 'KEY', description: 'messages with one ordering key are delivered in order' },
     count: { type: 'string', value: 'N', description: 'publish N messages (default 1)' },
+    batch: { type: 'string', value: 'N', description: 'at most N messages per Publish call (default 1000, the gateway default limit)' },
     traceparent: { type: 'string', value: 'TRACEPARENT', description: "W3C trace context to continue (00-<trace id>-<span id>-<flags>)" },
   },
   details: [
@@ -53,6 +58,7 @@ export const pub: Command = {
   async run(input) {
     const topic = input.positionals[0]!;
     const count = input.integer('count', 1, 10_000_000) ?? 1;
+    const batchMessages = input.integer('batch', 1, 10_000) ?? 1000;
     const data = readData(input.positionals[1]);
     const attributes = input.pairs('attr');
     const key = input.string('key') ?? '';
@@ -82,7 +88,7 @@ export const pub: Command = {
       };
       for (let n = 1; n <= count; n++) {
         const next = message(n);
-        const size = (next.data as Buffer).length;
+        const size = sizeOf(next);
         if (batch.length === batchMessages || (batch.length > 0 && bytes + size > batchBytes)) await flush();
         batch.push(next);
         bytes += size;

@@ -1,4 +1,5 @@
 // The relay CLI end to end: child processes of bin/relay against a gateway process on a private Redis.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +136,19 @@ test('pub --count numbers data, keys and attributes with {{n}}; publishing again
   assert.match(text.stdout, /^published 2 messages to \S+ in [\d.]+s/);
 });
 
+test('pub splits --count into Publish calls within the gateway limits: 1001 messages, 12 payloads of almost 1 MiB', async () => {
+  const many = await topicAndSubscription();
+  assert.is((await json(['pub', many.topic, 'm{{n}}', '--count', '1001'])).results.length, 1001);
+  assert.is((await json(['stats', many.subscription])).backlog, 1001);
+  const large = await topicAndSubscription();
+  const file = join(scratch, 'large.bin');
+  writeFileSync(file, Buffer.alloc(1024 * 1024 - 64, 7));
+  assert.is((await json(['pub', large.topic, `@${file}`, '--count', '12'])).results.length, 12, '12 MiB in one call would exceed 10 MiB');
+  assert.is((await json(['stats', large.subscription])).backlog, 12);
+  const few = await relay(['pub', many.topic, 'x', '--count', '3', '--batch', '2']);
+  assert.is(few.code, 0, few.stderr);
+});
+
 test('sub --limit N takes N and leaves the others on their first attempt', async () => {
   const { topic, subscription } = await topicAndSubscription();
   const { results } = await json(['pub', topic, 'm{{n}}', '--count', '5']);
@@ -155,6 +169,35 @@ test('sub --no-ack leaves the message unsettled: the next sub gets it again on a
   assert.is(redelivered.messageId, results[0].messageId);
   assert.is(redelivered.deliveryAttempt, 2);
   assert.is(redelivered.reason, 'consumer_lost');
+});
+
+test('sub of an unknown subscription exits 1 with NOT_FOUND', async () => {
+  const result = await relay(['sub', uniqueName('missing'), '--limit', '1']);
+  assert.is(result.code, 1);
+  assert.match(result.stderr, /^NOT_FOUND: /);
+});
+
+test('Ctrl-C (SIGINT) ends sub with exit 0: what it printed is acked, nothing else is lost', async () => {
+  const { topic, subscription } = await topicAndSubscription();
+  const { results } = await json(['pub', topic, 'first']);
+  const child = spawn(process.execPath, [bin, 'sub', subscription, '--json'], { env: { PATH: process.env.PATH ?? '', RELAY_ADDR: address } });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('\n') && Date.now() < deadline) await sleep(50);
+    assert.is(JSON.parse(stdout).messageId, results[0].messageId);
+    await sleep(500); // its ack completes
+    child.kill('SIGINT');
+    assert.is(await exited, 0);
+  } finally {
+    child.kill('SIGKILL');
+  }
+  assert.is((await json(['inspect', topic, results[0].messageId])).states[0].state, 'acked');
+  const { results: later } = await json(['pub', topic, 'second']);
+  const [next] = await deliveries(['sub', subscription, '--limit', '1']);
+  assert.equal([next.messageId, next.deliveryAttempt], [later[0].messageId, 1]);
 });
 
 test('sub prints each delivery for people: number, id, attempt, attributes and payload', async () => {
@@ -203,6 +246,18 @@ test('topics create, get, list and delete, with their settings', async () => {
   const gone = await relay(['topics', 'get', topic]);
   assert.is(gone.code, 1);
   assert.match(gone.stderr, /^NOT_FOUND: /);
+});
+
+test('topics list pages through more than 1000 topics', async ({ client }) => {
+  const prefix = uniqueName('page');
+  const names = Array.from({ length: 1001 }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+  for (let start = 0; start < names.length; start += 100) {
+    await Promise.all(names.slice(start, start + 100).map((name) => client!.call(client!.admin, 'CreateTopic', { topic: { name } })));
+  }
+  const listed = (await json<any[]>(['topics', 'list'])).map((topic) => topic.name);
+  assert.equal(listed.filter((name) => name.startsWith(prefix)), names);
+  assert.equal(listed, [...listed].sort(), 'in name order');
+  await Promise.all(names.map((name) => client!.call(client!.admin, 'DeleteTopic', { name })));
 });
 
 test('subs create, get, list and delete, with every creation setting', async () => {

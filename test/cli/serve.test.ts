@@ -15,7 +15,7 @@ const elsewhere = mkdtempSync(join(tmpdir(), 'relay-cwd-'));
 
 test.after(() => rmSync(elsewhere, { recursive: true, force: true }));
 
-test('relay serve starts a gateway on the memory store that answers health; SIGTERM exits 0', async () => {
+test('relay serve starts a gateway on the memory store that answers health, logs JSON lines; SIGTERM exits 0', async () => {
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'serve', '--listen', `127.0.0.1:${port}`], {
     cwd: elsewhere,
@@ -23,7 +23,8 @@ test('relay serve starts a gateway on the memory store that answers health; SIGT
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
+  let stdout = '';
+  child.stdout.on('data', (chunk) => ((output += chunk), (stdout += chunk)));
   child.stderr.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   try {
@@ -40,6 +41,8 @@ test('relay serve starts a gateway on the memory store that answers health; SIGT
     child.kill('SIGTERM');
     assert.is(await exited, 0, output);
     assert.match(output, /"msg":"stopped"/);
+    const lines = stdout.split('\n').filter(Boolean);
+    assert.ok(lines.length > 0 && lines.every((line) => typeof JSON.parse(line).msg === 'string'), 'its output is JSON lines (structured logs)');
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
