@@ -22,17 +22,18 @@ type TransactionServiceClient interface {
 	// client-chosen transaction_id: a repeat answers the first Prepare, content unchanged.
 	// Returns INVALID_ARGUMENT for bad names, sizes, receipts or timeout; NOT_FOUND for an unknown
 	// topic or subscription; RESOURCE_EXHAUSTED over the batch limits; UNAVAILABLE when the store is
-	// unreachable.
+	// unreachable; UNIMPLEMENTED on a Redis Cluster (one atomic step cannot span its slots).
 	Prepare(ctx context.Context, in *PrepareRequest, opts ...grpc.CallOption) (*PrepareResponse, error)
 	// Makes every staged message visible and applies every staged acknowledgement, all or none.
 	// Idempotent: a repeat returns the same message ids. Returns NOT_FOUND for an unknown
 	// transaction; ABORTED (with the reason) when it was aborted or expired, or when a receipt is no
 	// longer current, a topic or subscription was deleted or an idempotency key names other content —
-	// then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent).
+	// then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent);
+	// UNIMPLEMENTED on a Redis Cluster.
 	Commit(ctx context.Context, in *CommitRequest, opts ...grpc.CallOption) (*CommitResponse, error)
 	// Discards a prepared transaction: staged messages dropped, its receipts redelivered as after a
 	// nack. Idempotent. Returns NOT_FOUND for an unknown transaction, FAILED_PRECONDITION when it was
-	// already committed, UNAVAILABLE when the store is unreachable.
+	// already committed, UNAVAILABLE when the store is unreachable, UNIMPLEMENTED on a Redis Cluster.
 	Abort(ctx context.Context, in *AbortRequest, opts ...grpc.CallOption) (*AbortResponse, error)
 }
 
@@ -80,17 +81,18 @@ type TransactionServiceServer interface {
 	// client-chosen transaction_id: a repeat answers the first Prepare, content unchanged.
 	// Returns INVALID_ARGUMENT for bad names, sizes, receipts or timeout; NOT_FOUND for an unknown
 	// topic or subscription; RESOURCE_EXHAUSTED over the batch limits; UNAVAILABLE when the store is
-	// unreachable.
+	// unreachable; UNIMPLEMENTED on a Redis Cluster (one atomic step cannot span its slots).
 	Prepare(context.Context, *PrepareRequest) (*PrepareResponse, error)
 	// Makes every staged message visible and applies every staged acknowledgement, all or none.
 	// Idempotent: a repeat returns the same message ids. Returns NOT_FOUND for an unknown
 	// transaction; ABORTED (with the reason) when it was aborted or expired, or when a receipt is no
 	// longer current, a topic or subscription was deleted or an idempotency key names other content —
-	// then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent).
+	// then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent);
+	// UNIMPLEMENTED on a Redis Cluster.
 	Commit(context.Context, *CommitRequest) (*CommitResponse, error)
 	// Discards a prepared transaction: staged messages dropped, its receipts redelivered as after a
 	// nack. Idempotent. Returns NOT_FOUND for an unknown transaction, FAILED_PRECONDITION when it was
-	// already committed, UNAVAILABLE when the store is unreachable.
+	// already committed, UNAVAILABLE when the store is unreachable, UNIMPLEMENTED on a Redis Cluster.
 	Abort(context.Context, *AbortRequest) (*AbortResponse, error)
 	mustEmbedUnimplementedTransactionServiceServer()
 }

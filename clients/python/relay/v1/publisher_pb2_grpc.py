@@ -30,7 +30,8 @@ class PublisherServiceServicer(object):
         """Publishes a batch of messages to one topic, all or nothing. The publisher's trace context is
         read from the W3C `traceparent`/`tracestate` metadata and stored with each message.
         Returns INVALID_ARGUMENT for a bad topic name, an empty batch or a message over a limit;
-        RESOURCE_EXHAUSTED for a batch over 1000 messages or 10 MiB; NOT_FOUND for an unknown topic;
+        RESOURCE_EXHAUSTED for a batch over 1000 messages or 10 MiB, or when the topic's max backlog
+        (Topic.max_backlog_messages, max_backlog_age) is reached; NOT_FOUND for an unknown topic;
         ALREADY_EXISTS when an idempotency key within its window names different content;
         UNAVAILABLE when the store is unreachable or the gateway drains.
         """

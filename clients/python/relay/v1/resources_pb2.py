@@ -15,7 +15,7 @@ from google.protobuf import duration_pb2 as google_dot_protobuf_dot_duration__pb
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18relay/v1/resources.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xca\x01\n\x05Topic\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x0c\x64\x65\x64up_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x35\n\x12retention_duration\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1a\n\x12retention_messages\x18\x04 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"u\n\x0bRetryPolicy\x12\x32\n\x0fminimum_backoff\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x32\n\x0fmaximum_backoff\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xdd\x02\n\x0cSubscription\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12/\n\x0c\x61\x63k_deadline\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12/\n\x0estart_position\x18\x04 \x01(\x0e\x32\x17.relay.v1.StartPosition\x12+\n\x0cretry_policy\x18\x05 \x01(\x0b\x32\x15.relay.v1.RetryPolicy\x12\"\n\x15max_delivery_attempts\x18\x06 \x01(\x05H\x00\x88\x01\x01\x12\x19\n\x11\x64\x65\x61\x64_letter_topic\x18\x07 \x01(\t\x12\x17\n\x0f\x65nable_ordering\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x18\n\x16_max_delivery_attempts\"\xbe\x01\n\x0ePublishMessage\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12<\n\nattributes\x18\x02 \x03(\x0b\x32(.relay.v1.PublishMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xe2\x02\n\x0fReceivedMessage\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12=\n\nattributes\x18\x03 \x03(\x0b\x32).relay.v1.ReceivedMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x04 \x01(\t\x12\x30\n\x0cpublish_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btraceparent\x18\x06 \x01(\t\x12\x12\n\ntracestate\x18\x07 \x01(\t\x12\x1b\n\x13original_message_id\x18\x08 \x01(\t\x12-\n\x0b\x64\x65\x61\x64_letter\x18\t \x01(\x0b\x32\x18.relay.v1.DeadLetterInfo\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"g\n\x0e\x44\x65\x61\x64LetterInfo\x12\x14\n\x0csource_topic\x18\x01 \x01(\t\x12\x14\n\x0csubscription\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x19\n\x11\x64\x65livery_attempts\x18\x04 \x01(\x05\"\xbf\x01\n\x08\x44\x65livery\x12*\n\x07message\x18\x01 \x01(\x0b\x32\x19.relay.v1.ReceivedMessage\x12\x0f\n\x07receipt\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65livery_attempt\x18\x03 \x01(\x05\x12\x32\n\x0elease_deadline\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x06reason\x18\x05 \x01(\x0e\x32\x18.relay.v1.DeliveryReason*g\n\rStartPosition\x12\x1e\n\x1aSTART_POSITION_UNSPECIFIED\x10\x00\x12\x19\n\x15START_POSITION_LATEST\x10\x01\x12\x1b\n\x17START_POSITION_EARLIEST\x10\x02*\xe3\x01\n\x0e\x44\x65liveryReason\x12\x1f\n\x1b\x44\x45LIVERY_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45LIVERY_REASON_FIRST\x10\x01\x12\x18\n\x14\x44\x45LIVERY_REASON_NACK\x10\x02\x12!\n\x1d\x44\x45LIVERY_REASON_LEASE_EXPIRED\x10\x03\x12!\n\x1d\x44\x45LIVERY_REASON_CONSUMER_LOST\x10\x04\x12\x18\n\x14\x44\x45LIVERY_REASON_SEEK\x10\x05\x12\x1b\n\x17\x44\x45LIVERY_REASON_REDRIVE\x10\x06*v\n\x10SettlementResult\x12!\n\x1dSETTLEMENT_RESULT_UNSPECIFIED\x10\x00\x12\x18\n\x14SETTLEMENT_RESULT_OK\x10\x01\x12%\n!SETTLEMENT_RESULT_INVALID_RECEIPT\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18relay/v1/resources.proto\x12\x08relay.v1\x1a\x1egoogle/protobuf/duration.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\x9c\x02\n\x05Topic\x12\x0c\n\x04name\x18\x01 \x01(\t\x12/\n\x0c\x64\x65\x64up_window\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x35\n\x12retention_duration\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x1a\n\x12retention_messages\x18\x04 \x01(\x03\x12/\n\x0b\x63reate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x1c\n\x14max_backlog_messages\x18\x06 \x01(\x03\x12\x32\n\x0fmax_backlog_age\x18\x07 \x01(\x0b\x32\x19.google.protobuf.Duration\"u\n\x0bRetryPolicy\x12\x32\n\x0fminimum_backoff\x18\x01 \x01(\x0b\x32\x19.google.protobuf.Duration\x12\x32\n\x0fmaximum_backoff\x18\x02 \x01(\x0b\x32\x19.google.protobuf.Duration\"\xdd\x02\n\x0cSubscription\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\r\n\x05topic\x18\x02 \x01(\t\x12/\n\x0c\x61\x63k_deadline\x18\x03 \x01(\x0b\x32\x19.google.protobuf.Duration\x12/\n\x0estart_position\x18\x04 \x01(\x0e\x32\x17.relay.v1.StartPosition\x12+\n\x0cretry_policy\x18\x05 \x01(\x0b\x32\x15.relay.v1.RetryPolicy\x12\"\n\x15max_delivery_attempts\x18\x06 \x01(\x05H\x00\x88\x01\x01\x12\x19\n\x11\x64\x65\x61\x64_letter_topic\x18\x07 \x01(\t\x12\x17\n\x0f\x65nable_ordering\x18\x08 \x01(\x08\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.TimestampB\x18\n\x16_max_delivery_attempts\"\xbe\x01\n\x0ePublishMessage\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12<\n\nattributes\x18\x02 \x03(\x0b\x32(.relay.v1.PublishMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x03 \x01(\t\x12\x17\n\x0fidempotency_key\x18\x04 \x01(\t\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"\xe2\x02\n\x0fReceivedMessage\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x0c\n\x04\x64\x61ta\x18\x02 \x01(\x0c\x12=\n\nattributes\x18\x03 \x03(\x0b\x32).relay.v1.ReceivedMessage.AttributesEntry\x12\x14\n\x0cordering_key\x18\x04 \x01(\t\x12\x30\n\x0cpublish_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x13\n\x0btraceparent\x18\x06 \x01(\t\x12\x12\n\ntracestate\x18\x07 \x01(\t\x12\x1b\n\x13original_message_id\x18\x08 \x01(\t\x12-\n\x0b\x64\x65\x61\x64_letter\x18\t \x01(\x0b\x32\x18.relay.v1.DeadLetterInfo\x1a\x31\n\x0f\x41ttributesEntry\x12\x0b\n\x03key\x18\x01 \x01(\t\x12\r\n\x05value\x18\x02 \x01(\t:\x02\x38\x01\"g\n\x0e\x44\x65\x61\x64LetterInfo\x12\x14\n\x0csource_topic\x18\x01 \x01(\t\x12\x14\n\x0csubscription\x18\x02 \x01(\t\x12\x0e\n\x06reason\x18\x03 \x01(\t\x12\x19\n\x11\x64\x65livery_attempts\x18\x04 \x01(\x05\"\xbf\x01\n\x08\x44\x65livery\x12*\n\x07message\x18\x01 \x01(\x0b\x32\x19.relay.v1.ReceivedMessage\x12\x0f\n\x07receipt\x18\x02 \x01(\t\x12\x18\n\x10\x64\x65livery_attempt\x18\x03 \x01(\x05\x12\x32\n\x0elease_deadline\x18\x04 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12(\n\x06reason\x18\x05 \x01(\x0e\x32\x18.relay.v1.DeliveryReason*g\n\rStartPosition\x12\x1e\n\x1aSTART_POSITION_UNSPECIFIED\x10\x00\x12\x19\n\x15START_POSITION_LATEST\x10\x01\x12\x1b\n\x17START_POSITION_EARLIEST\x10\x02*\xe3\x01\n\x0e\x44\x65liveryReason\x12\x1f\n\x1b\x44\x45LIVERY_REASON_UNSPECIFIED\x10\x00\x12\x19\n\x15\x44\x45LIVERY_REASON_FIRST\x10\x01\x12\x18\n\x14\x44\x45LIVERY_REASON_NACK\x10\x02\x12!\n\x1d\x44\x45LIVERY_REASON_LEASE_EXPIRED\x10\x03\x12!\n\x1d\x44\x45LIVERY_REASON_CONSUMER_LOST\x10\x04\x12\x18\n\x14\x44\x45LIVERY_REASON_SEEK\x10\x05\x12\x1b\n\x17\x44\x45LIVERY_REASON_REDRIVE\x10\x06*v\n\x10SettlementResult\x12!\n\x1dSETTLEMENT_RESULT_UNSPECIFIED\x10\x00\x12\x18\n\x14SETTLEMENT_RESULT_OK\x10\x01\x12%\n!SETTLEMENT_RESULT_INVALID_RECEIPT\x10\x02\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'relay.v1.resources_pb2', globals())
@@ -26,28 +26,28 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PUBLISHMESSAGE_ATTRIBUTESENTRY._serialized_options = b'8\001'
   _RECEIVEDMESSAGE_ATTRIBUTESENTRY._options = None
   _RECEIVEDMESSAGE_ATTRIBUTESENTRY._serialized_options = b'8\001'
-  _STARTPOSITION._serialized_start=1628
-  _STARTPOSITION._serialized_end=1731
-  _DELIVERYREASON._serialized_start=1734
-  _DELIVERYREASON._serialized_end=1961
-  _SETTLEMENTRESULT._serialized_start=1963
-  _SETTLEMENTRESULT._serialized_end=2081
+  _STARTPOSITION._serialized_start=1710
+  _STARTPOSITION._serialized_end=1813
+  _DELIVERYREASON._serialized_start=1816
+  _DELIVERYREASON._serialized_end=2043
+  _SETTLEMENTRESULT._serialized_start=2045
+  _SETTLEMENTRESULT._serialized_end=2163
   _TOPIC._serialized_start=104
-  _TOPIC._serialized_end=306
-  _RETRYPOLICY._serialized_start=308
-  _RETRYPOLICY._serialized_end=425
-  _SUBSCRIPTION._serialized_start=428
-  _SUBSCRIPTION._serialized_end=777
-  _PUBLISHMESSAGE._serialized_start=780
-  _PUBLISHMESSAGE._serialized_end=970
-  _PUBLISHMESSAGE_ATTRIBUTESENTRY._serialized_start=921
-  _PUBLISHMESSAGE_ATTRIBUTESENTRY._serialized_end=970
-  _RECEIVEDMESSAGE._serialized_start=973
-  _RECEIVEDMESSAGE._serialized_end=1327
-  _RECEIVEDMESSAGE_ATTRIBUTESENTRY._serialized_start=921
-  _RECEIVEDMESSAGE_ATTRIBUTESENTRY._serialized_end=970
-  _DEADLETTERINFO._serialized_start=1329
-  _DEADLETTERINFO._serialized_end=1432
-  _DELIVERY._serialized_start=1435
-  _DELIVERY._serialized_end=1626
+  _TOPIC._serialized_end=388
+  _RETRYPOLICY._serialized_start=390
+  _RETRYPOLICY._serialized_end=507
+  _SUBSCRIPTION._serialized_start=510
+  _SUBSCRIPTION._serialized_end=859
+  _PUBLISHMESSAGE._serialized_start=862
+  _PUBLISHMESSAGE._serialized_end=1052
+  _PUBLISHMESSAGE_ATTRIBUTESENTRY._serialized_start=1003
+  _PUBLISHMESSAGE_ATTRIBUTESENTRY._serialized_end=1052
+  _RECEIVEDMESSAGE._serialized_start=1055
+  _RECEIVEDMESSAGE._serialized_end=1409
+  _RECEIVEDMESSAGE_ATTRIBUTESENTRY._serialized_start=1003
+  _RECEIVEDMESSAGE_ATTRIBUTESENTRY._serialized_end=1052
+  _DEADLETTERINFO._serialized_start=1411
+  _DEADLETTERINFO._serialized_end=1514
+  _DELIVERY._serialized_start=1517
+  _DELIVERY._serialized_end=1708
 # @@protoc_insertion_point(module_scope)

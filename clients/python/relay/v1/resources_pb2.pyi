@@ -126,18 +126,22 @@ class Subscription(_message.Message):
     def __init__(self, name: _Optional[str] = ..., topic: _Optional[str] = ..., ack_deadline: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., start_position: _Optional[_Union[StartPosition, str]] = ..., retry_policy: _Optional[_Union[RetryPolicy, _Mapping]] = ..., max_delivery_attempts: _Optional[int] = ..., dead_letter_topic: _Optional[str] = ..., enable_ordering: bool = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Topic(_message.Message):
-    __slots__ = ["create_time", "dedup_window", "name", "retention_duration", "retention_messages"]
+    __slots__ = ["create_time", "dedup_window", "max_backlog_age", "max_backlog_messages", "name", "retention_duration", "retention_messages"]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     DEDUP_WINDOW_FIELD_NUMBER: _ClassVar[int]
+    MAX_BACKLOG_AGE_FIELD_NUMBER: _ClassVar[int]
+    MAX_BACKLOG_MESSAGES_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     RETENTION_DURATION_FIELD_NUMBER: _ClassVar[int]
     RETENTION_MESSAGES_FIELD_NUMBER: _ClassVar[int]
     create_time: _timestamp_pb2.Timestamp
     dedup_window: _duration_pb2.Duration
+    max_backlog_age: _duration_pb2.Duration
+    max_backlog_messages: int
     name: str
     retention_duration: _duration_pb2.Duration
     retention_messages: int
-    def __init__(self, name: _Optional[str] = ..., dedup_window: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_messages: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., dedup_window: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_duration: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ..., retention_messages: _Optional[int] = ..., create_time: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ..., max_backlog_messages: _Optional[int] = ..., max_backlog_age: _Optional[_Union[_duration_pb2.Duration, _Mapping]] = ...) -> None: ...
 
 class StartPosition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

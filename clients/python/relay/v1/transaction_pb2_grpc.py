@@ -46,7 +46,7 @@ class TransactionServiceServicer(object):
         client-chosen transaction_id: a repeat answers the first Prepare, content unchanged.
         Returns INVALID_ARGUMENT for bad names, sizes, receipts or timeout; NOT_FOUND for an unknown
         topic or subscription; RESOURCE_EXHAUSTED over the batch limits; UNAVAILABLE when the store is
-        unreachable.
+        unreachable; UNIMPLEMENTED on a Redis Cluster (one atomic step cannot span its slots).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -57,7 +57,8 @@ class TransactionServiceServicer(object):
         Idempotent: a repeat returns the same message ids. Returns NOT_FOUND for an unknown
         transaction; ABORTED (with the reason) when it was aborted or expired, or when a receipt is no
         longer current, a topic or subscription was deleted or an idempotency key names other content —
-        then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent).
+        then nothing is applied; UNAVAILABLE when the store is unreachable (retry: it is idempotent);
+        UNIMPLEMENTED on a Redis Cluster.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -66,7 +67,7 @@ class TransactionServiceServicer(object):
     def Abort(self, request, context):
         """Discards a prepared transaction: staged messages dropped, its receipts redelivered as after a
         nack. Idempotent. Returns NOT_FOUND for an unknown transaction, FAILED_PRECONDITION when it was
-        already committed, UNAVAILABLE when the store is unreachable.
+        already committed, UNAVAILABLE when the store is unreachable, UNIMPLEMENTED on a Redis Cluster.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -10,6 +10,8 @@ export interface Topic {
   'retentionDuration'?: (_google_protobuf_Duration | null);
   'retentionMessages'?: (number | string | Long);
   'createTime'?: (_google_protobuf_Timestamp | null);
+  'maxBacklogMessages'?: (number | string | Long);
+  'maxBacklogAge'?: (_google_protobuf_Duration | null);
 }
 
 export interface Topic__Output {
@@ -18,4 +20,6 @@ export interface Topic__Output {
   'retentionDuration': (_google_protobuf_Duration__Output | null);
   'retentionMessages': (string);
   'createTime': (_google_protobuf_Timestamp__Output | null);
+  'maxBacklogMessages': (string);
+  'maxBacklogAge': (_google_protobuf_Duration__Output | null);
 }
