@@ -1,6 +1,6 @@
 // The generated gRPC clients of every Relay service and grpc.health.v1, on one channel, with the
 // address, TLS and token the command line asked for.
-import { credentials, makeGenericClientConstructor, Metadata, status, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import { credentials, makeGenericClientConstructor, Metadata, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 import { readFileSync } from 'node:fs';
 import { loadRelayProto } from '../proto/load.ts';
@@ -73,15 +73,6 @@ export function connect(input: Input) {
       publisher.close();
     },
   };
-}
-
-export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof Error && typeof (error as ServiceError).code === 'number' && 'details' in error;
-}
-
-/** `INVALID_ARGUMENT`, `NOT_FOUND` ... for a status code. */
-export function statusName(code: number): string {
-  return (status as unknown as Record<number, string>)[code] ?? `STATUS_${code}`;
 }
 
 /** Runs `use` on a connection made from the command line, and closes it after. */

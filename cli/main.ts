@@ -1,10 +1,11 @@
 // `relay`: finds the command named by the first words, reads its flags, runs it, and turns every
 // failure into an exit code: 1 for a failed call (status name and message on stderr), 2 for a
 // mistake on the command line.
+// Nothing here loads @grpc/grpc-js before the command does (see cli/commands.ts).
+import type { ServiceError } from '@grpc/grpc-js';
 import { readFileSync } from 'node:fs';
 import { commandHelp, globalFlags, parseInput, UsageError, type Command } from './command.ts';
 import { aliases, commands, groups } from './commands.ts';
-import { isServiceError, statusName } from './connection.ts';
 
 const words = process.argv.slice(2);
 const json = words.includes('--json');
@@ -68,6 +69,10 @@ async function resolve(): Promise<{ path: string; rest: string[] } | { help: str
   return { path: first, rest: words.slice(1) };
 }
 
+function isServiceError(error: unknown): error is ServiceError {
+  return error instanceof Error && typeof (error as ServiceError).code === 'number' && 'details' in error;
+}
+
 /** One line on stderr (a JSON document with --json) and the exit code. */
 function fail(code: string, message: string, exitCode: number, text = `${code}: ${message}\n`): void {
   process.stderr.write(json ? JSON.stringify({ error: { code, message } }) + '\n' : text);
@@ -110,8 +115,10 @@ try {
     const help = command ? `relay ${command.path} --help` : 'relay --help';
     fail('USAGE', error.message, 2, `relay: ${error.message}\nRun '${help}' for usage.\n`);
   } else if (isServiceError(error)) {
+    const { status } = await import('@grpc/grpc-js');
+    const name = (status as unknown as Record<number, string>)[error.code] ?? `STATUS_${error.code}`;
     // grpc-js ends connection errors with an empty "Resolution note: ".
-    fail(statusName(error.code), (error.details || error.message).replace(/\s*Resolution note:\s*$/, ''), 1);
+    fail(name, (error.details || error.message).replace(/\s*Resolution note:\s*$/, ''), 1);
   } else {
     fail('ERROR', error instanceof Error ? error.message : String(error), 1);
   }

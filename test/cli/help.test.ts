@@ -68,6 +68,7 @@ test('mistakes on the command line exit 2 with the problem and a pointer to --he
     [['subs', 'create', 's'], /--topic is required/],
     [['subs', 'create', 's', '--topic', 't', '--start', 'middle'], /--start must be earliest or latest/],
     [['pub', 'orders', '--count', '0'], /--count must be a whole number from 1 to /],
+    [['pub', 'orders', '--batch', '10001'], /--batch must be a whole number from 1 to 10000, got "10001"/],
     [['pub', 'orders', '--attr', 'novalue'], /--attr takes KEY=VALUE, got "novalue"/],
     [['pub', 'orders', '--traceparent', 'abc'], /--traceparent must look like 00-/],
     [['seek', 's', '--time', 'yesterday'], /--time must be an ISO 8601 time, now, or a duration ago/],
