@@ -43,6 +43,9 @@ export class Subscription implements AsyncIterable<Message>, Settler {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
+  /** Handlers process() is running. */
+  private readonly running = new Set<Promise<void>>();
   private ended: Promise<void> = Promise.resolve();
   /** Settlements waiting for the next write to the stream, one request per kind and argument. */
   private outbox = new Map<string, { request: SubscribeRequest; done: (() => void)[] }>();
@@ -76,9 +79,10 @@ export class Subscription implements AsyncIterable<Message>, Settler {
    */
   async process(handler: (message: Message) => Promise<void> | void, options: ProcessOptions = {}): Promise<void> {
     const limit = options.concurrency ?? this.options.maxOutstandingMessages ?? 1000;
-    const running = new Set<Promise<void>>();
+    const running = this.running;
     for await (const message of this) {
-      const run = this.handle(message, handler);
+      // Started on the next microtask, once counted: a handler that calls close() is waited for.
+      const run = Promise.resolve().then(() => this.handle(message, handler));
       running.add(run);
       void run.finally(() => running.delete(run));
       if (running.size >= limit) await Promise.race(running);
@@ -86,15 +90,22 @@ export class Subscription implements AsyncIterable<Message>, Settler {
     await Promise.all(running);
   }
 
-  /** Ends the stream: what this client holds unsettled goes back to the subscription at once. Idempotent. */
-  async close(): Promise<void> {
-    if (this.closed) return this.ended;
+  /**
+   * Stops taking messages, waits for the handlers process() is running (their settlements go out),
+   * then ends the stream: what this client still holds unsettled goes back to the subscription at
+   * once. Idempotent. From inside a handler, call it without awaiting it.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
     this.closed = true;
     clearTimeout(this.reopen);
-    this.flush();
-    this.call?.end();
     this.notify();
-    return this.ended;
+    return (this.closing = (async () => {
+      await Promise.allSettled([...this.running]);
+      this.flush();
+      this.call?.end();
+      await this.ended;
+    })());
   }
 
   /** Settles on the stream that delivered the message while it lasts, else by a unary call. */
