@@ -1,5 +1,7 @@
 // The TypeScript client (clients/typescript) against gateway processes on a private Redis: retries
 // through a gateway restart, slow handlers, reconnects, settlements and transactions.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Relay } from '../../clients/typescript/index.ts';
@@ -16,6 +18,8 @@ interface Context {
 }
 
 const test = suite<Context>('typescript client');
+const root = new URL('../..', import.meta.url).pathname;
+const run = promisify(execFile);
 const ms = (n: number) => ({ seconds: String(Math.floor(n / 1000)), nanos: (n % 1000) * 1e6 });
 
 // uvu 0.5 swallows an error thrown by a before hook: keep it for the tests to throw.
@@ -200,6 +204,21 @@ test('relay.transaction publishes and acks as one; a callback that throws change
   assert.equal(outputs, [`${first.data} transformed`]);
   const stats = await relay.admin.getSubscriptionStats({ subscription: input.subscription });
   assert.is(Number(stats.inFlight) + Number(stats.backlog), 0, 'both inputs settled: one by the transaction, one by ack');
+});
+
+test('the quickstart example runs against a live gateway: a duplicate, an ack, a nack and its redelivery, a transaction', async (context) => {
+  if (context.setupError) throw context.setupError;
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'clients/typescript/examples/quickstart.ts', '--addr', context.listen!], {
+    cwd: root,
+    timeout: 60_000,
+  });
+  const [published, ...rest] = stdout.trim().split('\n');
+  const [, first, again] = /^published (\S+) \(again: (\S+)\), \S+$/.exec(published!) ?? [];
+  assert.ok(first, stdout);
+  assert.is(again, first, 'the same idempotency key gives the same id');
+  assert.equal(rest.slice(0, 3), ['received order 1, attempt 1 (FIRST)', 'received order 2, attempt 1 (FIRST)', 'received order 2, attempt 2 (NACK)']);
+  assert.match(rest[3]!, /^committed invoice \S+$/);
+  assert.is(rest[4], 'archived {"invoiceFor":2}');
 });
 
 test.run();
