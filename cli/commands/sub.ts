@@ -9,6 +9,8 @@ import { deliveryJson, deliveryText } from '../resources.ts';
 
 /** Receipts per Ack call (the gateway's default batch limit). */
 const receiptsPerCall = 1000;
+/** Unsettled deliveries the stream may hold (the gateway's default). */
+const streamWindow = 1000;
 
 /** Acks with the unary verb, so that every ack is confirmed before `relay sub` exits. */
 async function ackAll(relay: Connection, subscription: string, deliveries: readonly Delivery__Output[]): Promise<void> {
@@ -34,9 +36,11 @@ export const sub: Command = {
     limit: { type: 'string', value: 'N', description: 'exit after N messages (default: run until interrupted)' },
   },
   details: [
-    'Without --ack, messages stay unsettled while relay sub runs and are redelivered (to it or other',
-    'consumers) as soon as it exits. With --json, each delivery is one line of JSON: the message (data',
-    'as text, null when not UTF-8, and always dataBase64), deliveryAttempt, reason, receipt.',
+    'Without --ack, messages stay unsettled while relay sub runs (at most 1000 unless --limit says more)',
+    'and are redelivered (to it or other consumers) as soon as it exits.',
+    '',
+    'With --json, each delivery is one line of JSON: the message (data as text, null when not UTF-8, and',
+    'always dataBase64), deliveryAttempt, reason, receipt, leaseDeadline.',
     '',
     'Examples:',
     '  relay sub billing --limit 10',
@@ -58,7 +62,7 @@ export const sub: Command = {
           let lastAcks: Delivery__Output[] = [];
           // Steps (acks, the close) run one after another.
           let steps: Promise<void> = Promise.resolve();
-          const then = (step: () => Promise<void> | void) => {
+          const queue = (step: () => Promise<void> | void) => {
             steps = steps.then(step);
             steps.catch((error: ServiceError) => {
               failure ??= error;
@@ -69,7 +73,7 @@ export const sub: Command = {
           const stop = () => {
             if (stopping) return;
             stopping = true;
-            then(() => void call.end());
+            queue(() => void call.end());
           };
           call.on('data', (response: SubscribeResponse__Output) => {
             const take = stopping ? [] : response.deliveries.slice(0, limit === undefined ? undefined : limit - received);
@@ -83,14 +87,14 @@ export const sub: Command = {
               // they free could draw deliveries that the close would only release (an attempt more each).
               stopping = true;
               lastAcks = take;
-              then(() => {
+              queue(() => {
                 call.write({ ackReceipts: take.map((delivery) => delivery.receipt) });
                 call.end();
               });
             } else if (ack && take.length > 0) {
               // No more new deliveries than are still wanted once these are acked.
-              if (limit !== undefined) call.write({ flowControl: { maxOutstandingMessages: limit - received } });
-              then(() => ackAll(relay, subscription, take));
+              if (limit !== undefined) call.write({ flowControl: { maxOutstandingMessages: Math.min(limit - received, streamWindow) } });
+              queue(() => ackAll(relay, subscription, take));
             } else if (done) {
               stop();
             }
@@ -109,7 +113,8 @@ export const sub: Command = {
               );
           });
           process.once('SIGINT', stop).once('SIGTERM', stop);
-          call.write({ subscription, flowControl: { maxOutstandingMessages: Math.min(limit ?? 1000, 1000) } });
+          // Unsettled messages count against flow control: without acks, all of --limit must fit.
+          call.write({ subscription, flowControl: { maxOutstandingMessages: ack ? Math.min(limit ?? streamWindow, streamWindow) : (limit ?? streamWindow) } });
         }),
     );
   },

@@ -171,6 +171,18 @@ test('sub --no-ack leaves the message unsettled: the next sub gets it again on a
   assert.is(redelivered.reason, 'consumer_lost');
 });
 
+test('sub --limit past the 1000-message stream window: 1201 unsettled with --no-ack, then 1201 acked', async () => {
+  const { topic, subscription } = await topicAndSubscription();
+  await json(['pub', topic, 'm{{n}}', '--count', '1201']);
+  const unsettled = await deliveries(['sub', subscription, '--limit', '1201', '--no-ack'], { timeoutMs: 120_000 });
+  assert.is(new Set(unsettled.map((delivery) => delivery.messageId)).size, 1201);
+  const acked = await deliveries(['sub', subscription, '--limit', '1201'], { timeoutMs: 120_000 });
+  assert.is(new Set(acked.map((delivery) => delivery.messageId)).size, 1201);
+  assert.ok(acked.every((delivery) => delivery.deliveryAttempt === 2));
+  const stats = await json(['stats', subscription]);
+  assert.equal([stats.backlog, stats.inFlight], [0, 0]);
+});
+
 test('sub of an unknown subscription exits 1 with NOT_FOUND', async () => {
   const result = await relay(['sub', uniqueName('missing'), '--limit', '1']);
   assert.is(result.code, 1);
