@@ -29,6 +29,9 @@ function readPem(path: string | undefined, flag: string): Buffer | null {
 /** Connects as the global flags say: --addr / RELAY_ADDR, --tls*, --token / RELAY_TOKEN. */
 export function connect(input: Input) {
   const address = input.string('addr') ?? input.env.RELAY_ADDR ?? defaultAddress;
+  if (!/^[^\s/:]+:\d{1,5}$|^\[[0-9a-fA-F:.]+\]:\d{1,5}$/.test(address)) {
+    throw new UsageError(`the gateway address (--addr or RELAY_ADDR) must be HOST:PORT, got ${JSON.stringify(address)}`);
+  }
   const ca = readPem(input.string('tls-ca'), '--tls-ca');
   const cert = readPem(input.string('tls-cert'), '--tls-cert');
   const key = readPem(input.string('tls-key'), '--tls-key');

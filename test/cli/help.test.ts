@@ -74,6 +74,8 @@ test('mistakes on the command line exit 2 with the problem and a pointer to --he
     [['seek', 's', '--time', 'yesterday'], /--time must be an ISO 8601 time, now, or a duration ago/],
     [['txn', 'prepare', '--message', 'no-equals-sign'], /--message takes TOPIC=DATA/],
     [['sub', 's', '--tls-cert', 'a.pem'], /cannot read a\.pem/],
+    [['health', '--addr', 'http://localhost:50051'], /the gateway address \(--addr or RELAY_ADDR\) must be HOST:PORT, got "http:\/\/localhost:50051"/],
+    [['health', '--addr', 'localhost'], /must be HOST:PORT, got "localhost"/],
   ];
   await inBatches(cases, async ([args, expected]) => {
     const result = await runCli(args);
