@@ -5,6 +5,8 @@ import type { TransactionServiceHandlers } from '../generated/ts/relay/v1/Transa
 import { toTimestamp, unary, type GatewayContext } from './context.ts';
 import { decodeReceipts } from './receipts.ts';
 import { RequestError } from './status.ts';
+import { attr, operationName } from './telemetry/names.ts';
+import { traceTransaction } from './telemetry/tracing.ts';
 import { checkName, checkReceiptCount, durationMs, toOutgoing, traceContext } from './validation.ts';
 
 const defaultTimeoutMs = 60_000;
@@ -35,20 +37,26 @@ export function transactionService(context: GatewayContext): TransactionServiceH
         return { subscription, receipt: decodeReceipts(subscription, [ack.receipt])[0]! };
       });
       const timeoutMs = request.timeout ? durationMs(request.timeout, 'timeout', 1000, maxTimeoutMs) : defaultTimeoutMs;
-      const prepared = await store.prepare(
+      const staged = { [attr.batchCount]: outgoing.length, [attr.transactionAckCount]: acks.length };
+      const prepared = await traceTransaction(
+        operationName.prepare,
         id,
-        outgoing.map((message, i) => ({ ...message, topic: topics[i]! })),
-        acks,
-        timeoutMs,
+        call.metadata,
+        (creation) => store.prepare(id, outgoing.map((message, i) => ({ ...message, ...creation, topic: topics[i]! })), acks, timeoutMs),
+        staged,
       );
       return {
         transactionId: prepared.id,
         expireTime: toTimestamp(prepared.expiresMs),
       };
     }),
-    Commit: unary(context, async (request) => ({ messageIds: await store.commit(checkTransactionId(request.transactionId)) })),
-    Abort: unary(context, async (request) => {
-      await store.abort(checkTransactionId(request.transactionId));
+    Commit: unary(context, async (request, call) => {
+      const id = checkTransactionId(request.transactionId);
+      return { messageIds: await traceTransaction(operationName.commit, id, call.metadata, () => store.commit(id)) };
+    }),
+    Abort: unary(context, async (request, call) => {
+      const id = checkTransactionId(request.transactionId);
+      await traceTransaction(operationName.abort, id, call.metadata, () => store.abort(id));
       return {};
     }),
   };

@@ -26,6 +26,9 @@ export const attr = {
   orderingKey: 'messaging.relay.message.ordering_key',
   deadLetterTopic: 'messaging.relay.dead_letter.topic',
   deadLetterReason: 'messaging.relay.dead_letter.reason',
+  transactionId: 'messaging.relay.transaction.id',
+  /** Receipts a transaction acks on commit. */
+  transactionAckCount: 'messaging.relay.transaction.ack_count',
   errorType: 'error.type',
 } as const;
 
@@ -47,6 +50,12 @@ export const operationName = {
   process: 'process',
   /** The message leaves its subscription for the dead-letter topic (or is dropped without one). */
   deadLetter: 'dead_letter',
+  /** A transaction staged: the creation context of the messages it will publish. */
+  prepare: 'prepare',
+  /** A transaction's messages published and its receipts acked, all at once. */
+  commit: 'commit',
+  /** A transaction dropped: its receipts come back as after a nack. */
+  abort: 'abort',
 } as const;
 
 /** `{operation name} {destination}`. */

@@ -80,11 +80,28 @@ function failed(span: Span, error: unknown): void {
 }
 
 /**
+ * Runs fn inside a new span. The parent is the active span (the gRPC server span when
+ * instrumentation-grpc runs) or else the context the call's metadata carries.
+ */
+async function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, metadata: Metadata, fn: (span: Span) => Promise<T>): Promise<T> {
+  const active = context.active();
+  const parent = trace.getSpan(active) ? active : w3c.extract(ROOT_CONTEXT, metadata, metadataCarrier);
+  const span = tracer!.startSpan(name, { kind, attributes }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), () => fn(span));
+  } catch (error) {
+    failed(span, error);
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+/**
  * Publishes with a `publish <topic>` span covering the store write (the Redis write is its child). It
  * is the creation context of every message of the batch, stored with each: every delivery descends
  * from it. (The conventions' optional per-message `create` spans are not made: for batches they
- * would double the spans per message; the deliveries carry messaging.message.id.) The parent is the
- * active span (the gRPC server span when instrumentation-grpc runs) or else the call's metadata.
+ * would double the spans per message; the deliveries carry messaging.message.id.)
  */
 export async function tracePublish(
   topic: string,
@@ -93,8 +110,6 @@ export async function tracePublish(
   write: (messages: readonly OutgoingMessage[]) => Promise<PublishOutcome[]>,
 ): Promise<PublishOutcome[]> {
   if (!tracer) return write(messages);
-  const active = context.active();
-  const parent = trace.getSpan(active) ? active : w3c.extract(ROOT_CONTEXT, metadata, metadataCarrier);
   const single = messages.length === 1;
   const attributes: Attributes = {
     [attr.messagingSystem]: messagingSystem,
@@ -104,22 +119,40 @@ export async function tracePublish(
   };
   if (single) attributes[attr.bodySize] = messages[0]!.data.length;
   else attributes[attr.batchCount] = messages.length;
-  const span = tracer.startSpan(spanName(operationName.publish, topic), { kind: SpanKind.PRODUCER, attributes }, parent);
-  const fields = spanFields(span);
-  const stored = messages.map((message) => ({ ...message, ...fields }));
-  try {
-    const outcomes = await context.with(trace.setSpan(parent, span), () => write(stored));
+  return inSpan(spanName(operationName.publish, topic), SpanKind.PRODUCER, attributes, metadata, async (span) => {
+    const fields = spanFields(span);
+    const outcomes = await write(messages.map((message) => ({ ...message, ...fields })));
     if (single) {
       span.setAttribute(attr.messageId, outcomes[0]!.messageId);
       if (outcomes[0]!.duplicate) span.setAttribute(attr.duplicate, true);
     }
     return outcomes;
-  } catch (error) {
-    failed(span, error);
-    throw error;
-  } finally {
-    span.end();
-  }
+  });
+}
+
+export type TransactionStep = typeof operationName.prepare | typeof operationName.commit | typeof operationName.abort;
+
+/**
+ * Runs a transaction step in its `prepare`, `commit` or `abort` span (no single destination: the
+ * conventions then name the span by its operation). Prepare's span is the creation context of the
+ * messages it stages, handed to fn to store with them, so their deliveries descend from it.
+ */
+export async function traceTransaction<T>(
+  step: TransactionStep,
+  transactionId: string,
+  metadata: Metadata,
+  fn: (creation: TraceFields | undefined) => Promise<T>,
+  attributes: Attributes = {},
+): Promise<T> {
+  if (!tracer) return fn(undefined);
+  const all: Attributes = {
+    [attr.messagingSystem]: messagingSystem,
+    [attr.operationType]: step === operationName.prepare ? operationType.send : operationType.settle,
+    [attr.operationName]: step,
+    [attr.transactionId]: transactionId,
+    ...attributes,
+  };
+  return inSpan(step, step === operationName.prepare ? SpanKind.PRODUCER : SpanKind.INTERNAL, all, metadata, (span) => fn(spanFields(span)));
 }
 
 /** A span's W3C trace fields, written directly (what the propagator's inject writes). */

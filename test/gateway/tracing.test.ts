@@ -3,6 +3,7 @@
 import { memoryExporter as exporter } from '../helpers/trace-in-memory.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Metadata } from '@grpc/grpc-js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { publish, TestSubscriber, topicWithSubscriptions, type Client } from '../helpers/client.ts';
@@ -189,6 +190,65 @@ test('a batch publish is one publish span, the parent of the deliveries of every
       tree.describe(),
     );
   }
+});
+
+test('a consume-transform-produce transaction keeps one trace: prepare and commit under the input’s process span, the output delivered as a child of prepare', async ({
+  client,
+  setupError,
+}) => {
+  if (setupError) throw setupError;
+  const input = await topicWithSubscriptions(client!, [fast]);
+  const output = await topicWithSubscriptions(client!, [fast]);
+  const { publisher } = await publishTraced(client!, input.topic);
+  const consumer = new TestSubscriber(client!, input.subscriptions[0]!);
+  const reader = new TestSubscriber(client!, output.subscriptions[0]!);
+  subscribers.push(consumer, reader);
+  const [delivery] = await consumer.take(1);
+  const processing = processSpan(input.topic, delivery!.message!);
+
+  // The subscriber's calls carry its process span's context, as its gRPC instrumentation would.
+  const metadata = new Metadata();
+  metadata.set('traceparent', `00-${traceId(processing)}-${spanId(processing)}-01`);
+  const { transactionId } = await client!.call<{ transactionId: string }>(
+    client!.transactions,
+    'Prepare',
+    { messages: [{ topic: output.topic, data: Buffer.from('transformed') }], acks: [{ subscription: input.subscriptions[0], receipt: delivery!.receipt }] },
+    metadata,
+  );
+  await client!.call(client!.transactions, 'Commit', { transactionId }, metadata);
+  const [outputDelivery] = await reader.take(1);
+  await settle(client!, 'Ack', output.subscriptions[0]!, outputDelivery!.receipt);
+
+  const tree = new TraceTree(exporter.getFinishedSpans(), traceId(publisher));
+  const prepare = tree.one('prepare');
+  const commit = tree.one('commit');
+  assert.ok(tree.descends(prepare, processing), `prepare descends from the process span:\n${tree.describe()}`);
+  assert.ok(tree.descends(commit, processing), `commit descends from the process span:\n${tree.describe()}`);
+  assert.is(attribute(prepare, 'messaging.relay.transaction.id'), transactionId);
+  assert.is(attribute(commit, 'messaging.relay.transaction.id'), transactionId);
+  assert.is(attribute(prepare, 'messaging.batch.message_count'), 1);
+  assert.is(attribute(prepare, 'messaging.relay.transaction.ack_count'), 1);
+  const deliveredOut = tree.one(`deliver ${output.topic}`);
+  assert.is(parentId(deliveredOut), spanId(prepare), `the output's delivery is a child of prepare:\n${tree.describe()}`);
+  assert.is(traceparentSpanId(outputDelivery!.message!.traceparent), spanId(deliveredOut));
+});
+
+test('abort is a span of its own, attributed with the transaction id', async ({ client, setupError }) => {
+  if (setupError) throw setupError;
+  const { topic } = await topicWithSubscriptions(client!, [fast]);
+  const { span, result } = await asPublisher('aborter', (metadata) =>
+    client!
+      .call<{ transactionId: string }>(client!.transactions, 'Prepare', { messages: [{ topic, data: Buffer.from('never') }] }, metadata)
+      .then(async ({ transactionId }) => {
+        await client!.call(client!.transactions, 'Abort', { transactionId }, metadata);
+        return transactionId;
+      }),
+  );
+  const tree = new TraceTree(exporter.getFinishedSpans(), traceId(span));
+  const abort = tree.one('abort');
+  assert.ok(tree.descends(abort, tree.one('aborter')), tree.describe());
+  assert.is(attribute(abort, 'messaging.relay.transaction.id'), result);
+  assert.is(attribute(abort, 'messaging.operation.type'), 'settle');
 });
 
 test.run();
