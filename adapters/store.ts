@@ -11,6 +11,10 @@ export interface TopicConfig {
   readonly retentionMs: number;
   /** trim() keeps at most this many newest messages (again only settled ones go); 0 = no count limit. */
   readonly retentionMessages: number;
+  /** publish() refuses a batch after which a subscription would hold more unsettled messages than this; 0 = no limit. */
+  readonly maxBacklogMessages: number;
+  /** publish() refuses while a subscription's oldest unsettled message is older than this; 0 = no limit. */
+  readonly maxBacklogAgeMs: number;
   readonly createTimeMs: number;
 }
 
@@ -205,6 +209,11 @@ export interface MessageStore {
    * dedup window (also within the batch) answers the original id with duplicate=true and stores
    * nothing; the same key with other content (data, attributes, ordering key) throws already-exists
    * and stores nothing of the batch. Throws not-found for an unknown topic.
+   *
+   * Throws resource-exhausted, storing nothing, when the topic's max backlog is reached: a subscription
+   * of the topic would hold more than maxBacklogMessages unsettled messages (not yet delivered, parked
+   * or in flight) with the batch's messages counted as new, or the oldest message a subscription has
+   * not settled was published more than maxBacklogAgeMs ago. A topic without subscriptions has no backlog.
    */
   publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome[]>;
 

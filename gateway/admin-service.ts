@@ -26,6 +26,8 @@ function toTopic(topic: TopicConfig): Topic {
     retentionDuration: toDuration(topic.retentionMs),
     retentionMessages: topic.retentionMessages,
     createTime: toTimestamp(topic.createTimeMs),
+    maxBacklogMessages: topic.maxBacklogMessages,
+    maxBacklogAge: toDuration(topic.maxBacklogAgeMs),
   };
 }
 
@@ -70,7 +72,12 @@ export function adminService(context: GatewayContext): AdminServiceHandlers {
       const retentionMs = topic.retentionDuration ? durationMs(topic.retentionDuration, 'retention_duration', 1000, 365 * day) : config.retentionMs;
       const retentionMessages = Number(topic.retentionMessages);
       if (!Number.isSafeInteger(retentionMessages) || retentionMessages < 0) invalid('retention_messages must be 0 or more');
-      return { topic: toTopic(await store.createTopic({ name, dedupWindowMs, retentionMs, retentionMessages })) };
+      const maxBacklogMessages = Number(topic.maxBacklogMessages) || config.maxBacklogMessages;
+      if (!Number.isSafeInteger(maxBacklogMessages) || maxBacklogMessages < 0) invalid('max_backlog_messages must be 0 or more');
+      // A zero age given explicitly turns a gateway default off; unset takes the default.
+      const maxBacklogAgeMs = topic.maxBacklogAge ? durationMs(topic.maxBacklogAge, 'max_backlog_age', 0, 365 * day) : config.maxBacklogAgeMs;
+      const created = await store.createTopic({ name, dedupWindowMs, retentionMs, retentionMessages, maxBacklogMessages, maxBacklogAgeMs });
+      return { topic: toTopic(created) };
     }),
     GetTopic: unary(context, async (request) => ({ topic: toTopic(await store.getTopic(checkName('topic', request.name))) })),
     ListTopics: unary(context, async (request) => {

@@ -28,6 +28,9 @@ export interface Config {
   /** Defaults of new topics and subscriptions. */
   readonly dedupWindowMs: number;
   readonly retentionMs: number;
+  /** Max backlog of new topics (see TopicConfig); 0 = no limit. */
+  readonly maxBacklogMessages: number;
+  readonly maxBacklogAgeMs: number;
   readonly ackDeadlineMs: number;
   readonly minBackoffMs: number;
   readonly maxBackoffMs: number;
@@ -108,6 +111,16 @@ export const settings = {
   trace: { env: 'RELAY_TRACE', description: 'debug tracers to turn on: store, stream (comma separated)', fallback: '' },
   dedupWindowMs: { env: 'RELAY_DEDUP_WINDOW_MS', description: 'default idempotency window of new topics', fallback: '120000' },
   retentionMs: { env: 'RELAY_RETENTION_MS', description: 'default retention of new topics', fallback: String(7 * 24 * 3600 * 1000) },
+  maxBacklogMessages: {
+    env: 'RELAY_MAX_BACKLOG_MESSAGES',
+    description: 'default max backlog of new topics: unsettled messages per subscription before publish is refused; 0 = no limit',
+    fallback: '0',
+  },
+  maxBacklogAgeMs: {
+    env: 'RELAY_MAX_BACKLOG_AGE_MS',
+    description: 'default max backlog of new topics: age of the oldest unsettled message before publish is refused; 0 = no limit',
+    fallback: '0',
+  },
   ackDeadlineMs: { env: 'RELAY_ACK_DEADLINE_MS', description: 'default ack deadline of new subscriptions', fallback: '30000' },
   minBackoffMs: { env: 'RELAY_MIN_BACKOFF_MS', description: 'default first nack backoff', fallback: '1000' },
   maxBackoffMs: { env: 'RELAY_MAX_BACKOFF_MS', description: 'default largest nack backoff', fallback: '60000' },
@@ -258,6 +271,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     trace,
     dedupWindowMs: integer(settings.dedupWindowMs, 1000, 7 * day),
     retentionMs: integer(settings.retentionMs, 1000, 365 * day),
+    maxBacklogMessages: integer(settings.maxBacklogMessages, 0, Number.MAX_SAFE_INTEGER),
+    maxBacklogAgeMs: integer(settings.maxBacklogAgeMs, 0, 365 * day),
     ackDeadlineMs: integer(settings.ackDeadlineMs, 1000, 600_000),
     minBackoffMs: integer(settings.minBackoffMs, 0, 600_000),
     maxBackoffMs: integer(settings.maxBackoffMs, 0, 600_000),

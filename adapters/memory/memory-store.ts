@@ -145,6 +145,8 @@ export class MemoryMessageStore implements MessageStore {
       dedupWindowMs: topic.dedupWindowMs,
       retentionMs: topic.retentionMs,
       retentionMessages: topic.retentionMessages,
+      maxBacklogMessages: topic.maxBacklogMessages,
+      maxBacklogAgeMs: topic.maxBacklogAgeMs,
       createTimeMs: Date.now(),
     });
     this.topics.set(config.name, { config, log: [], byId: new Map(), keys: new Map(), lastMs: -1, lastSeq: -1 });
@@ -244,6 +246,9 @@ export class MemoryMessageStore implements MessageStore {
         );
       }
       outcomes.push(outcome);
+    }
+    if (outcomes.some((outcome) => !outcome.duplicate)) {
+      this.checkBacklog(topic, outcomes.filter((outcome) => !outcome.duplicate).length, Date.now());
     }
     if (batch.apply()) this.notify(topicName);
     return outcomes;
@@ -447,7 +452,32 @@ export class MemoryMessageStore implements MessageStore {
   async stats(subscriptionName: string): Promise<SubscriptionStats> {
     this.ensureOpen();
     const subscription = this.subscription(subscriptionName);
-    const topic = this.topic(subscription.config.topic);
+    return this.statsOf(subscription, this.topic(subscription.config.topic));
+  }
+
+  /** Throws resource-exhausted when `fresh` more messages would pass the topic's max backlog (see MessageStore.publish). */
+  private checkBacklog(topic: TopicState, fresh: number, now: number): void {
+    const { name, maxBacklogMessages, maxBacklogAgeMs } = topic.config;
+    if (maxBacklogMessages === 0 && maxBacklogAgeMs === 0) return;
+    for (const subscription of this.subscriptionsOf(name)) {
+      const { backlog, inFlight, oldestUnsettledMs } = this.statsOf(subscription, topic);
+      const subscriptionName = subscription.config.name;
+      if (maxBacklogMessages > 0 && backlog + inFlight + fresh > maxBacklogMessages) {
+        throw new StoreError(
+          'resource-exhausted',
+          `topic ${name} is at its max backlog: subscription ${subscriptionName} holds ${backlog + inFlight} unsettled messages`,
+        );
+      }
+      if (maxBacklogAgeMs > 0 && oldestUnsettledMs !== null && now - oldestUnsettledMs > maxBacklogAgeMs) {
+        throw new StoreError(
+          'resource-exhausted',
+          `topic ${name} is at its max backlog: the oldest message subscription ${subscriptionName} has not settled is ${now - oldestUnsettledMs} ms old`,
+        );
+      }
+    }
+  }
+
+  private statsOf(subscription: SubscriptionState, topic: TopicState): SubscriptionStats {
     const index = firstIndexAtOrAfter(topic.log, subscription.cursor);
     let backlog = topic.log.length - index;
     let inFlight = 0;

@@ -79,7 +79,7 @@ export class RedisMessageStore implements MessageStore {
     const [code] = await this.script(
       'create-topic',
       [topicKeys(topic.name).meta],
-      [topic.dedupWindowMs, topic.retentionMs, topic.retentionMessages, createTimeMs],
+      [topic.dedupWindowMs, topic.retentionMs, topic.retentionMessages, createTimeMs, topic.maxBacklogMessages, topic.maxBacklogAgeMs],
     );
     if (code === 1) throw new StoreError('already-exists', `topic ${topic.name} already exists`);
     return { ...topic, createTimeMs };
@@ -174,6 +174,15 @@ export class RedisMessageStore implements MessageStore {
       throw new StoreError(
         'already-exists',
         `idempotency key ${JSON.stringify(messages[index]!.idempotencyKey)} (message ${index}) was used for other content`,
+      );
+    }
+    if (reply[0] === 3) {
+      const [, subscription, limit, value] = reply as [number, string, string, string | number];
+      throw new StoreError(
+        'resource-exhausted',
+        limit === 'messages'
+          ? `topic ${topic} is at its max backlog: subscription ${subscription} holds ${value} unsettled messages`
+          : `topic ${topic} is at its max backlog: the oldest message subscription ${subscription} has not settled is ${Date.now() - idTime(value as string)} ms old`,
       );
     }
     await this.replicated(keys.meta);
@@ -544,6 +553,9 @@ export class RedisMessageStore implements MessageStore {
       dedupWindowMs: Number(meta.dedupWindowMs),
       retentionMs: Number(meta.retentionMs),
       retentionMessages: Number(meta.retentionMessages),
+      // Topics made before max backlog existed have no such fields: no limit.
+      maxBacklogMessages: Number(meta.maxBacklogMessages ?? 0),
+      maxBacklogAgeMs: Number(meta.maxBacklogAgeMs ?? 0),
       createTimeMs: Number(meta.createTimeMs),
     };
   }

@@ -50,7 +50,13 @@ const CLOCK_SLACK_MS = 10;
 const WATCH_SETTLE_MS = 100;
 
 /** What the gateway fills in when a topic is created without them. */
-const TOPIC_DEFAULTS = { dedupWindowMs: 60_000, retentionMs: 7 * 24 * 3_600_000, retentionMessages: 0 } as const;
+const TOPIC_DEFAULTS = {
+  dedupWindowMs: 60_000,
+  retentionMs: 7 * 24 * 3_600_000,
+  retentionMessages: 0,
+  maxBacklogMessages: 0,
+  maxBacklogAgeMs: 0,
+} as const;
 /** A subscription's settings other than name, topic, ack deadline and start position, unless a test says otherwise. */
 const SUBSCRIPTION_DEFAULTS = {
   minBackoffMs: 100,
@@ -155,12 +161,21 @@ export function defineStoreContract(
   topics('createTopic answers the config with its create time, and getTopic answers the same', async () => {
     const name = uniqueName();
     const before = Date.now();
-    const created = await store.createTopic({ name, dedupWindowMs: 1_234, retentionMs: 86_400_000, retentionMessages: 50 });
+    const created = await store.createTopic({
+      name,
+      dedupWindowMs: 1_234,
+      retentionMs: 86_400_000,
+      retentionMessages: 50,
+      maxBacklogMessages: 1_000,
+      maxBacklogAgeMs: 60_000,
+    });
     const after = Date.now();
     assert.is(created.name, name);
     assert.is(created.dedupWindowMs, 1_234);
     assert.is(created.retentionMs, 86_400_000);
     assert.is(created.retentionMessages, 50);
+    assert.is(created.maxBacklogMessages, 1_000);
+    assert.is(created.maxBacklogAgeMs, 60_000);
     assert.ok(created.createTimeMs >= before - CLOCK_SLACK_MS && created.createTimeMs <= after + CLOCK_SLACK_MS);
     assert.equal({ ...(await store.getTopic(name)) }, { ...created });
   });
@@ -549,6 +564,90 @@ export function defineStoreContract(
     // The key published anew is remembered again for a fresh window.
     const [again] = await store.publish(topic, [message('one', { idempotencyKey: 'k1' })]);
     assert.equal(again, { messageId: same!.messageId, duplicate: true });
+  });
+
+  // ---------------------------------------------------------------- max backlog
+
+  const backlog = newSuite('max backlog');
+
+  backlog('publish fills a subscription up to maxBacklogMessages unsettled messages; one more is resource-exhausted and stores nothing', async () => {
+    const topic = await createTopic({ maxBacklogMessages: 3 });
+    const subscription = await createSubscription(topic);
+    await store.publish(topic, [message('a'), message('b')]);
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('c'), message('d')]), 'a batch passing the limit');
+    await store.publish(topic, [message('c')]);
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('d')]), 'the message after the limit');
+    assert.equal(texts(await drain(subscription)), ['a', 'b', 'c'], 'nothing of a refused batch was stored');
+  });
+
+  backlog('in-flight, nacked and parked messages count as unsettled; acked and dead-lettered ones free room', async () => {
+    const topic = await createTopic({ maxBacklogMessages: 3 });
+    const subscription = await createSubscription(topic, { ordering: true });
+    await store.publish(topic, [message('a', { orderingKey: 'k' }), message('b', { orderingKey: 'k' }), message('c')]);
+    const delivered = await drain(subscription);
+    assert.equal(texts(delivered), ['a', 'c'], 'b is parked behind a');
+    const [a, c] = delivered;
+    await store.nack(subscription, [receiptOf(c!)], 60_000, '');
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('d')]), 'with one in flight, one nacked and one parked');
+    await store.ack(subscription, [receiptOf(a!)]);
+    await store.publish(topic, [message('d')]);
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('e')]), 'b, c and d unsettled');
+    await store.reject(subscription, [{ messageId: c!.message.id, attempt: 1 }], 'gone');
+    await store.publish(topic, [message('e')]);
+  });
+
+  backlog('the slowest subscription counts: one that settled everything does not make room for another', async () => {
+    const topic = await createTopic({ maxBacklogMessages: 2 });
+    const fast = await createSubscription(topic);
+    const slow = await createSubscription(topic);
+    await store.publish(topic, [message('a'), message('b')]);
+    await store.ack(fast, (await drain(fast)).map(receiptOf));
+    const error = await rejectsWith('resource-exhausted', () => store.publish(topic, [message('c')]));
+    assert.ok(error.message.includes(slow), `the message names the full subscription: ${error.message}`);
+    await store.ack(slow, (await drain(slow)).map(receiptOf));
+    await store.publish(topic, [message('c')]);
+  });
+
+  backlog('at the max backlog a batch of repeated idempotency keys is answered as before; a batch with anything new is refused', async () => {
+    const topic = await createTopic({ maxBacklogMessages: 1 });
+    await createSubscription(topic);
+    const [first] = await store.publish(topic, [message('a', { idempotencyKey: 'k' })]);
+    assert.equal(await store.publish(topic, [message('a', { idempotencyKey: 'k' })]), [{ messageId: first!.messageId, duplicate: true }]);
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('a', { idempotencyKey: 'k' }), message('b')]));
+  });
+
+  backlog('after a seek back the settled messages count again', async () => {
+    const topic = await createTopic({ maxBacklogMessages: 2 });
+    const subscription = await createSubscription(topic);
+    await store.publish(topic, [message('a'), message('b')]);
+    await store.ack(subscription, (await drain(subscription)).map(receiptOf));
+    await store.publish(topic, [message('c')]);
+    await store.seek(subscription, { timeMs: 0 });
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('d')]), 'a, b and c unsettled after the seek');
+    await store.ack(subscription, (await drain(subscription)).map(receiptOf));
+    await store.publish(topic, [message('d')]);
+  });
+
+  backlog('publish is refused once a subscription\'s oldest unsettled message is older than maxBacklogAgeMs, and accepted again when it is settled', async () => {
+    const topic = await createTopic({ maxBacklogAgeMs: 1_500 });
+    const subscription = await createSubscription(topic);
+    const [old] = await store.publish(topic, [message('old')]);
+    await store.publish(topic, [message('young')]);
+    await sleep(Math.max(0, idTime(old!.messageId) + 1_500 + CLOCK_SLACK_MS - Date.now()) + 100);
+    const error = await rejectsWith('resource-exhausted', () => store.publish(topic, [message('late')]));
+    assert.ok(error.message.includes(subscription), `the message names the subscription: ${error.message}`);
+    const [oldDelivery, youngDelivery] = await drain(subscription);
+    await rejectsWith('resource-exhausted', () => store.publish(topic, [message('late')]), 'in flight is still unsettled');
+    await store.ack(subscription, [receiptOf(oldDelivery!), receiptOf(youngDelivery!)]);
+    await store.publish(topic, [message('late')]);
+  });
+
+  backlog('a topic without subscriptions, or with both limits 0, takes any number of messages', async () => {
+    const limited = await createTopic({ maxBacklogMessages: 1, maxBacklogAgeMs: 1_000 });
+    await store.publish(limited, [message('a'), message('b'), message('c')]);
+    const unlimited = await createTopic();
+    await createSubscription(unlimited);
+    await store.publish(unlimited, Array.from({ length: 50 }, (_, i) => message(`m${i}`)));
   });
 
   // ---------------------------------------------------------------- delivery
