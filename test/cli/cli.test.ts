@@ -434,6 +434,19 @@ test('bench with a small count prints msgs/s and latency percentiles, and delete
   assert.match(piped.stdout, /^publish to delivery +p50 [\d.]+ ms +p90 [\d.]+ ms +p99 [\d.]+ ms +max [\d.]+ ms$/m);
 });
 
+test('bench --rate paces publishing; a payload over the gateway limit fails the run and still cleans up', async () => {
+  const paced = await json(['bench', '--count', '200', '--rate', '400', '--batch', '5']);
+  assert.is(paced.rate, 400);
+  assert.ok(paced.publish.seconds >= 0.45, `200 messages at 400/s took ${paced.publish.seconds}s`);
+  const atLimit = await json(['bench', '--count', '2', '--payload-bytes', String(1024 * 1024)]);
+  assert.is(atLimit.endToEnd.msgsPerSecond > 0, true);
+  const over = await relay(['bench', '--count', '2', '--payload-bytes', String(1024 * 1024 + 1)]);
+  assert.is(over.code, 1);
+  assert.match(over.stderr, /^INVALID_ARGUMENT: /);
+  const names = (await json<any[]>(['topics', 'list'])).map((topic) => topic.name);
+  assert.not.ok(names.some((name) => name.startsWith('relay-bench-')), names.join());
+});
+
 test('bench draws a progress bar when stdout is a terminal', async () => {
   // script(1) gives the command a pseudo-terminal.
   const command = `'${process.execPath}' '${bin}' bench --count 300 --batch 10`;
