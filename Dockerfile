@@ -1,4 +1,5 @@
-# The Relay gateway: `docker build -t relay .`, or `docker-compose up` for Redis, two gateways and Jaeger.
+# The Relay gateway: `docker build -t relay .`, or `docker-compose up --build` for Redis, two gateways
+# behind one gRPC proxy, Jaeger and Prometheus (see README, "Deployment shapes").
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \

@@ -51,9 +51,11 @@ export async function startRedisSentinel(): Promise<RedisSentinelSetup> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const first = await startRedisServer(['--appendonly', 'yes']);
+    // Either may become the primary; a full sync starts at once (Redis waits 5 s by default for more replicas).
+    const data = ['--appendonly', 'yes', '--repl-diskless-sync-delay', '0'];
+    const first = await startRedisServer(data);
     servers.push(first);
-    servers.push(await startRedisServer(['--appendonly', 'yes', '--replicaof', '127.0.0.1', String(first.port)]));
+    servers.push(await startRedisServer([...data, '--replicaof', '127.0.0.1', String(first.port)]));
     await until(async () => /master_link_status:up/.test(await redisCli(servers[1]!.port, 'INFO', 'replication')), 'the replica to sync');
 
     for (let i = 0; i < 3; i++) {
