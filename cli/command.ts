@@ -2,6 +2,9 @@
 // command, so that `--help`, `--json`, `--addr` and error handling work the same everywhere.
 import { parseArgs } from 'node:util';
 import { parseDuration } from './format.ts';
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 /** One flag of a command: a boolean switch or a string value (repeatable when `multiple`). */
 export interface Flag {
@@ -33,10 +36,6 @@ export interface Command {
   run(input: Input): Promise<void>;
 }
 
-/** A mistake on the command line: exit code 2, with a pointer to --help. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 /** Flags every command takes. */
 export const globalFlags = {
@@ -103,15 +102,18 @@ export class Input {
     return text === undefined ? undefined : parseDuration(text, `--${name}`);
   }
 
-  /** `k=v` pairs of a repeatable flag, as a map (split at the first `=`). */
-  pairs(name: string): Record<string, string> {
-    const pairs: Record<string, string> = {};
-    for (const pair of this.strings(name)) {
+  /** `NAME=VALUE` pairs of a repeatable flag, in order, split at the first `=`; `shape` names them in errors. */
+  pairList(name: string, shape = 'KEY=VALUE'): [string, string][] {
+    return this.strings(name).map((pair) => {
       const at = pair.indexOf('=');
-      if (at <= 0) throw new UsageError(`--${name} takes KEY=VALUE, got ${JSON.stringify(pair)}`);
-      pairs[pair.slice(0, at)] = pair.slice(at + 1);
-    }
-    return pairs;
+      if (at <= 0) throw new UsageError(`--${name} takes ${shape}, got ${JSON.stringify(pair)}`);
+      return [pair.slice(0, at), pair.slice(at + 1)];
+    });
+  }
+
+  /** `KEY=VALUE` pairs of a repeatable flag as a map (a repeated key keeps its last value). */
+  pairs(name: string): Record<string, string> {
+    return Object.fromEntries(this.pairList(name));
   }
 }
 

@@ -1,6 +1,6 @@
 // Conversions between what people type or read and what the API carries: durations with units,
-// protobuf Duration/Timestamp, payload bytes, aligned tables.
-import { UsageError } from './command.ts';
+// protobuf Duration/Timestamp, aligned tables.
+import { UsageError } from './usage-error.ts';
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -55,18 +55,6 @@ export function parseTime(text: string, what: string, nowMs = Date.now()): numbe
   const ms = /^\d{4}-\d{2}-\d{2}/.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(ms)) throw new UsageError(`${what} must be an ISO 8601 time, now, or a duration ago such as 10m; got ${JSON.stringify(text)}`);
   return ms;
-}
-
-/** Payload bytes as UTF-8 text when they are exactly that, else null. */
-export function utf8(data: Buffer): string | null {
-  const text = data.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(data) ? text : null;
-}
-
-/** Payload bytes for a person: the text, or a base64 summary of binary data. */
-export function describeData(data: Buffer): string {
-  const text = utf8(data);
-  return text ?? `<${data.length} bytes of binary data, base64 ${data.toString('base64')}>`;
 }
 
 /** Rows under headers, columns padded to their widest cell. */

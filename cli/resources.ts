@@ -4,7 +4,8 @@ import type { Delivery__Output } from '../generated/ts/relay/v1/Delivery.ts';
 import type { ReceivedMessage__Output } from '../generated/ts/relay/v1/ReceivedMessage.ts';
 import type { Subscription__Output } from '../generated/ts/relay/v1/Subscription.ts';
 import type { Topic__Output } from '../generated/ts/relay/v1/Topic.ts';
-import { describeData, fields, formatDuration, isoTime, millis, utf8 } from './format.ts';
+import { fields, formatDuration, isoTime, millis } from './format.ts';
+import { describeData, utf8 } from './payload.ts';
 
 /** `MESSAGE_STATE_IN_FLIGHT` -> `in_flight`, `DELIVERY_REASON_LEASE_EXPIRED` -> `lease_expired`. */
 export function enumWord(value: string, prefix: string): string {

@@ -2,7 +2,8 @@
 import type { InspectMessageResponse__Output } from '../../generated/ts/relay/v1/InspectMessageResponse.ts';
 import type { Command } from '../command.ts';
 import { withConnection } from '../connection.ts';
-import { describeData, fields, table } from '../format.ts';
+import { fields, table } from '../format.ts';
+import { describeData } from '../payload.ts';
 import { enumWord, messageFields, messageJson } from '../resources.ts';
 
 export const inspect: Command = {

@@ -1,10 +1,10 @@
 // relay pub TOPIC [DATA|-|@file]
-import { readFileSync } from 'node:fs';
 import type { PublishMessage } from '../../generated/ts/relay/v1/PublishMessage.ts';
 import type { PublishResponse__Output } from '../../generated/ts/relay/v1/PublishResponse.ts';
 import type { PublishResult__Output } from '../../generated/ts/relay/v1/PublishResult.ts';
 import { UsageError, type Command } from '../command.ts';
 import { withConnection } from '../connection.ts';
+import { readData } from '../payload.ts';
 
 /** Bytes per Publish call (payloads and attributes), well under the gateway's default 10 MiB. */
 const batchBytes = 4 * 1024 * 1024;
@@ -12,20 +12,6 @@ const batchBytes = 4 * 1024 * 1024;
 function sizeOf(message: PublishMessage): number {
   const attributes = Object.entries(message.attributes ?? {}).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
   return (message.data as Buffer).length + attributes;
-}
-
-/** `-` is stdin, `@path` a file's bytes, anything else the text itself; no argument is an empty payload. */
-export function readData(argument: string | undefined): { bytes: Buffer; literal: boolean } {
-  if (argument === undefined) return { bytes: Buffer.alloc(0), literal: false };
-  if (argument === '-') return { bytes: readFileSync(0), literal: false };
-  if (argument.startsWith('@')) {
-    try {
-      return { bytes: readFileSync(argument.slice(1)), literal: false };
-    } catch (error) {
-      throw new UsageError(`cannot read ${argument.slice(1)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  }
-  return { bytes: Buffer.from(argument, 'utf8'), literal: true };
 }
 
 /** Replaces `{{n}}` with the message's number (1 to --count). */

@@ -1,19 +1,10 @@
 // relay txn prepare|commit|abort
 import type { CommitResponse__Output } from '../../generated/ts/relay/v1/CommitResponse.ts';
 import type { PrepareResponse__Output } from '../../generated/ts/relay/v1/PrepareResponse.ts';
-import { UsageError, type Command, type Input } from '../command.ts';
+import type { Command } from '../command.ts';
 import { withConnection } from '../connection.ts';
 import { isoTime, toDuration } from '../format.ts';
-import { readData } from './pub.ts';
-
-/** `NAME=VALUE` pairs of a repeatable flag, in order (a map would merge two messages to one topic). */
-function namedValues(input: Input, flag: string, value: string): [string, string][] {
-  return input.strings(flag).map((pair) => {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new UsageError(`--${flag} takes ${value}, got ${JSON.stringify(pair)}`);
-    return [pair.slice(0, at), pair.slice(at + 1)];
-  });
-}
+import { readData } from '../payload.ts';
 
 export const prepare: Command = {
   path: 'txn prepare',
@@ -37,13 +28,13 @@ export const prepare: Command = {
   async run(input) {
     const attributes = input.pairs('attr');
     const orderingKey = input.string('ordering-key') ?? '';
-    const messages = namedValues(input, 'message', 'TOPIC=DATA').map(([topic, data]) => ({
+    const messages = input.pairList('message', 'TOPIC=DATA').map(([topic, data]) => ({
       topic,
       data: readData(data).bytes,
       attributes,
       orderingKey,
     }));
-    const acks = namedValues(input, 'ack', 'SUBSCRIPTION=RECEIPT').map(([subscription, receipt]) => ({ subscription, receipt }));
+    const acks = input.pairList('ack', 'SUBSCRIPTION=RECEIPT').map(([subscription, receipt]) => ({ subscription, receipt }));
     const timeoutMs = input.durationMs('timeout');
     const request = { messages, acks, timeout: timeoutMs === undefined ? null : toDuration(timeoutMs), transactionId: input.string('id') ?? '' };
     const response = await withConnection(input, (relay) => relay.call<PrepareResponse__Output>(relay.transactions, 'Prepare', request));

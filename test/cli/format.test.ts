@@ -1,9 +1,10 @@
 // The CLI's conversions: durations with units, times, payload text, percentiles.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../../cli/command.ts';
+import { UsageError } from '../../cli/usage-error.ts';
 import { percentiles } from '../../cli/commands/bench.ts';
-import { formatDuration, parseDuration, parseTime, utf8 } from '../../cli/format.ts';
+import { formatDuration, parseDuration, parseTime } from '../../cli/format.ts';
+import { utf8 } from '../../cli/payload.ts';
 
 const test = suite('relay CLI formats');
 
