@@ -58,10 +58,11 @@ test('a gateway on rediss:// with the CA and a client certificate publishes and 
 });
 
 test('without the CA the gateway does not trust the server, and without a client certificate the server refuses it: calls answer UNAVAILABLE', async ({ certs, tlsUrl }) => {
-  for (const env of [
+  const settings: Record<string, string>[] = [
     { RELAY_REDIS_TLS_CERT_FILE: certs.client.cert, RELAY_REDIS_TLS_KEY_FILE: certs.client.key },
     { RELAY_REDIS_TLS_CA_FILE: certs.ca.cert },
-  ]) {
+  ];
+  for (const env of settings) {
     const gateway = await startGateway({ REDIS_URL: tlsUrl, ...env });
     const client = connect(gateway.address);
     try {
