@@ -50,6 +50,19 @@ test('relay --help lists every command; relay alone prints the same on stderr an
   assert.is(bare.stderr, help.stdout);
 });
 
+test('the words of gcloud and nats work too: subscriptions, publish, subscribe, transaction', async () => {
+  const pairs: [string[], string][] = [
+    [['subscriptions', 'create'], 'subs create'],
+    [['publish'], 'pub'],
+    [['subscribe'], 'sub'],
+    [['transaction', 'commit'], 'txn commit'],
+  ];
+  await inBatches(pairs, async ([words, path]) => {
+    const result = await runCli([...words, '--help']);
+    assert.ok(result.stdout.startsWith(`Usage: relay ${path}`), result.stdout);
+  });
+});
+
 test('serve --help lists the gateway settings from gateway/config.ts', async () => {
   const { stdout } = await runCli(['serve', '--help']);
   assert.match(stdout, /--listen \(RELAY_LISTEN\) +host:port to serve gRPC on/);
