@@ -52,7 +52,7 @@ function serverCommonName(): Promise<string> {
     const socket = tlsConnect({ host: '127.0.0.1', port, servername: 'localhost', ca: certs.read(certs.ca.cert), ALPNProtocols: ['h2'] }, () => {
       const name = socket.getPeerCertificate().subject.CN;
       socket.destroy();
-      resolve(Array.isArray(name) ? name[0]! : name);
+      resolve(String(Array.isArray(name) ? name[0] : name));
     });
     socket.once('error', reject);
   });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { Metadata } from '@grpc/grpc-js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../../gateway/config.ts';
 import { Authenticator, AuthenticationError, StaticTokens } from '../../gateway/security/authentication.ts';
 import { clockSkewMs, JwtVerifier, TokenError } from '../../gateway/security/jwt.ts';
 import { Permissions } from '../../gateway/security/permissions.ts';
@@ -157,6 +158,23 @@ test('open streams are counted per principal up to the limit; a release frees on
   }
   assert.ok('release' in limits.openStream('a'));
   assert.not.ok('release' in limits.openStream('a'));
+});
+
+test('security settings are checked together at start, every problem listed at once', () => {
+  const here = new URL(import.meta.url).pathname;
+  try {
+    loadConfig({ RELAY_TLS_CERT_FILE: here, RELAY_TLS_CLIENT_CA_FILE: '/no/such/ca.pem', RELAY_JWKS_FILE: here, RELAY_PUBLISH_MESSAGES_PER_SECOND: '-1' });
+    assert.unreachable('the configuration was accepted');
+  } catch (error) {
+    assert.instance(error, ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    assert.match(problems, 'RELAY_TLS_CLIENT_CA_FILE: no file /no/such/ca.pem');
+    assert.match(problems, 'RELAY_TLS_CERT_FILE and RELAY_TLS_KEY_FILE go together');
+    assert.match(problems, 'RELAY_JWKS_FILE needs RELAY_JWT_AUDIENCE');
+    assert.match(problems, 'RELAY_PUBLISH_MESSAGES_PER_SECOND must be an integer');
+  }
+  assert.throws(() => loadConfig({ RELAY_PERMISSIONS_FILE: here }), /RELAY_PERMISSIONS_FILE needs a way to authenticate/);
+  assert.throws(() => loadConfig({ RELAY_TLS_CLIENT_CA_FILE: here }), /needs RELAY_TLS_CERT_FILE/);
 });
 
 test.run();
