@@ -4,6 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkDurability } from '../../adapters/redis/durability.ts';
 import { startGateway } from '../helpers/gateway.ts';
+import { startRedisCluster } from '../helpers/redis-cluster.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 
 const test = suite('durability checks at start');
@@ -57,6 +58,18 @@ test('without the CONFIG command the settings are read from INFO', async () => {
     { server: `127.0.0.1:${redis.port}`, appendonly: 'no', appendfsync: 'unknown', maxmemoryPolicy: 'volatile-lru', source: 'info' },
   ]);
   assert.is(report.warnings.length, 2);
+});
+
+test('on a Redis Cluster every master is read, and each is warned about', async () => {
+  const cluster = await startRedisCluster(3, ['--appendonly', 'no', '--maxmemory-policy', 'noeviction']);
+  try {
+    const report = await checkDurability({ url: cluster.url, clusterNodes: cluster.addresses });
+    assert.equal(report.servers.map((server) => server.server).sort(), [...cluster.addresses].sort());
+    assert.is(report.warnings.length, 3);
+    for (const warning of report.warnings) assert.match(warning, /appendonly no/);
+  } finally {
+    await cluster.stop();
+  }
 });
 
 /** Starts a gateway on the server, waits until it has checked, and answers the warnings about Redis it logged. */
