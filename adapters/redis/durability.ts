@@ -41,7 +41,10 @@ export async function readDurability(client: RedisClient): Promise<DurabilitySet
     await client.ping(); // the node list is known once a command went through
     return Promise.all(client.nodes('master').map((node) => readServer(node, `${node.options.host}:${node.options.port}`)));
   }
-  return [await readServer(client, `${client.options.host}:${client.options.port}`)];
+  const settings = await readServer(client, `${client.options.host}:${client.options.port}`);
+  // Through Sentinel the options name no server: say which primary the Sentinels gave.
+  if (!client.options.sentinels?.length) return [settings];
+  return [{ ...settings, server: `${client.stream.remoteAddress}:${client.stream.remotePort} (primary ${client.options.name} by Sentinel)` }];
 }
 
 export function durabilityWarnings(settings: DurabilitySettings): string[] {

@@ -5,6 +5,7 @@ import * as assert from 'uvu/assert';
 import { checkDurability } from '../../adapters/redis/durability.ts';
 import { startGateway } from '../helpers/gateway.ts';
 import { startRedisCluster } from '../helpers/redis-cluster.ts';
+import { startRedisSentinel } from '../helpers/redis-sentinel.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 
 const test = suite('durability checks at start');
@@ -69,6 +70,26 @@ test('on a Redis Cluster every master is read, and each is warned about', async 
     for (const warning of report.warnings) assert.match(warning, /appendonly no/);
   } finally {
     await cluster.stop();
+  }
+});
+
+test('through Sentinel the primary the Sentinels name is read', async () => {
+  const sentinel = await startRedisSentinel();
+  try {
+    const report = await checkDurability({ url: 'redis://sentinel', sentinels: sentinel.sentinels, sentinelName: sentinel.name });
+    const primary = await sentinel.primary();
+    assert.equal(report.servers, [
+      {
+        server: `127.0.0.1:${primary.port} (primary ${sentinel.name} by Sentinel)`,
+        appendonly: 'yes',
+        appendfsync: 'everysec',
+        maxmemoryPolicy: 'noeviction',
+        source: 'config',
+      },
+    ]);
+    assert.equal(report.warnings, []);
+  } finally {
+    await sentinel.stop();
   }
 });
 
