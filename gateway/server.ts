@@ -50,7 +50,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     'grpc.max_send_message_length': -1,
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
-    interceptors: [metadataLimit(config.maxMetadataBytes), security.interceptor()],
+    interceptors: [metadataLimit(config.maxMetadataBytes), ...security.interceptors()],
   });
 
   const subscriber = subscriberService(context);

@@ -18,10 +18,8 @@ export const retryAfterTrailer = 'relay-retry-after-ms';
  * (RESOURCE_EXHAUSTED): the handler, and with it every store call, starts only after all of that.
  */
 export function securityInterceptor(security: GatewaySecurity): ServerInterceptor {
-  // With authentication off and no limits there is nothing to check.
-  const active = security.authentication || security.limits.enabled;
   return (method, call) => {
-    if (!active || !method.path.startsWith('/relay.v1.')) return new ServerInterceptingCall(call);
+    if (!method.path.startsWith('/relay.v1.')) return new ServerInterceptingCall(call);
     const rule = methodRules[method.path];
     let principal = anonymous;
     let authorized = false;
@@ -41,6 +39,7 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
     /** Authorization, limits and scoping of the first request; false when the call was refused. */
     const admit = (request: unknown): boolean => {
       if (!rule) {
+        if (!security.authentication) return true;
         refuse(status.PERMISSION_DENIED, `${method.path} has no authorization rule`);
         return false;
       }

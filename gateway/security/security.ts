@@ -84,9 +84,9 @@ export class GatewaySecurity {
     return problems;
   }
 
-  /** The server interceptor that authenticates, authorizes and limits every relay.v1 call. */
-  interceptor(): ServerInterceptor {
-    return securityInterceptor(this);
+  /** The server interceptor that authenticates, authorizes and limits every relay.v1 call; none when there is nothing to check. */
+  interceptors(): ServerInterceptor[] {
+    return this.authentication || this.limits.enabled ? [securityInterceptor(this)] : [];
   }
 
   private loadAuthenticator(): Authenticator {

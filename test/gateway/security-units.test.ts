@@ -5,6 +5,8 @@ import { Metadata } from '@grpc/grpc-js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, loadConfig } from '../../gateway/config.ts';
+import { loadRelayProto } from '../../proto/load.ts';
+import { methodRules } from '../../gateway/security/authorization.ts';
 import { Authenticator, AuthenticationError, StaticTokens } from '../../gateway/security/authentication.ts';
 import { clockSkewMs, JwtVerifier, TokenError } from '../../gateway/security/jwt.ts';
 import { Permissions } from '../../gateway/security/permissions.ts';
@@ -158,6 +160,16 @@ test('open streams are counted per principal up to the limit; a release frees on
   }
   assert.ok('release' in limits.openStream('a'));
   assert.not.ok('release' in limits.openStream('a'));
+});
+
+test('every relay.v1 RPC has an authorization rule', () => {
+  const { relay } = loadRelayProto();
+  const paths = Object.values(relay)
+    .flatMap((service) => Object.values((service as { service?: Record<string, { path: string }> }).service ?? {}))
+    .map((method) => method.path);
+  assert.ok(paths.length >= 20, `${paths.length} methods found`);
+  assert.equal(paths.filter((path) => !methodRules[path]), []);
+  assert.equal(Object.keys(methodRules).filter((path) => !paths.includes(path)), [], 'no rule for a method that does not exist');
 });
 
 test('security settings are checked together at start, every problem listed at once', () => {
