@@ -36,6 +36,7 @@ async function measure(relay: Connection, topic: string, subscription: string, s
   let lastArrival = performance.now();
   let stopped: Error | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  let interrupt = () => {};
   const received = new Promise<number>((resolve, reject) => {
     const stop = (error: Error) => {
       stopped ??= error;
@@ -56,7 +57,8 @@ async function measure(relay: Connection, topic: string, subscription: string, s
     });
     stream.on('error', (error: ServiceError) => stop(error));
     // Ctrl-C stops the run; the temporary topic and subscription are still deleted.
-    process.once('SIGINT', () => stop(new Error(`interrupted (${seen.size} of ${count} received)`)));
+    interrupt = () => stop(new Error(`interrupted (${seen.size} of ${count} received)`));
+    process.once('SIGINT', interrupt);
     watchdog = setInterval(() => {
       if (performance.now() - lastArrival > stallTimeoutMs) {
         stop(new Error(`no message arrived for ${stallTimeoutMs / 1000}s (${seen.size} of ${count} received)`));
@@ -117,6 +119,7 @@ async function measure(relay: Connection, topic: string, subscription: string, s
     return { started, published, finished, endToEnd, publishCalls };
   } finally {
     clearInterval(watchdog);
+    process.off('SIGINT', interrupt);
     if (!json) progress.end();
     stream.end();
   }
@@ -175,6 +178,7 @@ export const bench: Command = {
     const document = {
       address: result.address,
       ...settings,
+      rate: settings.rate ?? null,
       publish: { seconds: publishSeconds, msgsPerSecond: Math.round(count / publishSeconds), callLatencyMs: percentiles(result.publishCalls) },
       endToEnd: { seconds: endToEndSeconds, msgsPerSecond: Math.round(count / endToEndSeconds), latencyMs: percentiles(result.endToEnd) },
     };

@@ -419,7 +419,7 @@ test('health answers SERVING; an unknown service is NOT_FOUND; no gateway is UNA
 
 test('bench with a small count prints msgs/s and latency percentiles, and deletes its topic', async () => {
   const result = await json(['bench', '--count', '300', '--batch', '30', '--in-flight', '2', '--payload-bytes', '64']);
-  assert.equal([result.count, result.batch, result.inFlight, result.payloadBytes], [300, 30, 2, 64]);
+  assert.equal([result.count, result.batch, result.inFlight, result.payloadBytes, result.rate], [300, 30, 2, 64, null]);
   for (const phase of [result.publish, result.endToEnd]) {
     assert.ok(phase.msgsPerSecond > 0 && phase.seconds > 0);
     const latency = phase.callLatencyMs ?? phase.latencyMs;
@@ -445,6 +445,27 @@ test('bench --rate paces publishing; a payload over the gateway limit fails the 
   assert.match(over.stderr, /^INVALID_ARGUMENT: /);
   const names = (await json<any[]>(['topics', 'list'])).map((topic) => topic.name);
   assert.not.ok(names.some((name) => name.startsWith('relay-bench-')), names.join());
+});
+
+test('Ctrl-C (SIGINT) stops bench with exit 1 and still deletes its topic and subscription', async () => {
+  const child = spawn(process.execPath, [bin, 'bench', '--count', '1000000', '--rate', '500', '--batch', '10'], {
+    env: { PATH: process.env.PATH ?? '', RELAY_ADDR: address },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  try {
+    const deadline = Date.now() + 30_000;
+    const benchTopics = async () => (await json<any[]>(['topics', 'list'])).filter((topic) => topic.name.startsWith('relay-bench-'));
+    while ((await benchTopics()).length === 0) assert.ok(Date.now() < deadline, 'bench created no topic within 30 s');
+    await sleep(1000);
+    child.kill('SIGINT');
+    assert.is(await exited, 1);
+    assert.match(stderr, /^ERROR: interrupted \(\d+ of 1000000 received\)/);
+    assert.equal(await benchTopics(), []);
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('bench draws a progress bar when stdout is a terminal', async () => {
