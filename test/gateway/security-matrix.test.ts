@@ -152,6 +152,34 @@ for (const [transportName, row] of Object.entries(transports)) {
   });
 }
 
+test('rejected Subscribe, admin and transaction calls issue no Redis command either', async () => {
+  const reader = connectAs(gateways.tls.address, { kind: 'tls', ca: certs.ca.cert }, keys.sign('ES256', claims('reader')));
+  const stranger = connectAs(gateways.tls.address, { kind: 'tls', ca: certs.ca.cert });
+  const calls: [string, () => Promise<unknown>][] = [
+    ['CreateTopic without admin', () => reader.call(reader.admin, 'CreateTopic', { topic: { name: `matrix-${randomUUID()}` } })],
+    ['GetSubscriptionStats without credentials', () => stranger.call(stranger.admin, 'GetSubscriptionStats', { subscription: 'any' })],
+    ['Prepare without publish', () => reader.call(reader.transactions, 'Prepare', { messages: [{ topic, data: Buffer.from('x') }] })],
+    ['Commit without credentials', () => stranger.call(stranger.transactions, 'Commit', { transactionId: 'any' })],
+    [
+      'Subscribe without credentials',
+      () =>
+        new Promise((_, reject) => {
+          const stream = stranger.subscriber.Subscribe(stranger.metadata());
+          stream.on('error', reject);
+          stream.write({ subscription: 'any' });
+        }),
+    ],
+  ];
+  for (const [what, call] of calls) {
+    const before = await commandCounts();
+    const result = await outcome(call());
+    assert.ok(result.code === status.PERMISSION_DENIED || result.code === status.UNAUTHENTICATED, `${what}: ${codeName(result.code)}`);
+    assert.equal(changed(before, await commandCounts()), [], `${what} issued Redis commands`);
+  }
+  reader.close();
+  stranger.close();
+});
+
 test('JWTs signed with HS256, RS256 and ES256 all authenticate through the gateway', async () => {
   for (const alg of ['HS256', 'RS256', 'ES256'] as const) {
     const client = connectAs(gateways.tls.address, { kind: 'tls', ca: certs.ca.cert }, keys.sign(alg, claims('writer')));
