@@ -89,13 +89,14 @@ for (const file of ['docker-compose.yml', 'docker-compose.cluster.yml']) {
     const services = await resolvedConfig(file);
     const { proxy } = services;
     assert.ok(proxy, 'no proxy service');
-    assert.match(proxy.image ?? '', /^nginx:/);
+    // 1.27.3 or later: `server ... resolve` in the upstream.
+    assert.match(proxy.image ?? '', /^nginx:1\.(2[7-9]|[3-9]\d)\b/);
     assert.equal(published(proxy), ['50051:50051']);
     assert.is(mounted(proxy, '/etc/nginx/nginx.conf'), 'deploy/nginx.conf');
     const nginx = readFileSync(new URL('../deploy/nginx.conf', import.meta.url), 'utf8');
     const upstream = /upstream relay_gateways \{([^}]*)\}/.exec(nginx)?.[1] ?? '';
     assert.not.match(upstream, /least_conn|ip_hash|hash /, 'round-robin is nginx’s default balancing');
-    const servers = [...upstream.matchAll(/^\s*server\s+(\S+);/gm)].map((match) => match[1]);
+    const servers = [...upstream.matchAll(/^\s*server\s+(\S+)(?: resolve)?;/gm)].map((match) => match[1]);
     assert.equal(servers.sort(), gatewayAddresses(services, 'RELAY_LISTEN'));
     assert.match(nginx, /listen 50051;/);
     assert.match(nginx, /grpc_pass grpc:\/\/relay_gateways;/);
