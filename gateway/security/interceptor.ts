@@ -23,10 +23,12 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
     const rule = methodRules[method.path];
     let principal = anonymous;
     let authorized = false;
+    let refused = false;
     let release: (() => void) | undefined;
     let passHeaders: (() => void) | undefined;
 
     const refuse = (code: status, details: string, retryAfterMs?: number) => {
+      refused = true;
       const metadata = new Metadata();
       if (retryAfterMs !== undefined) {
         metadata.set(retryAfterTrailer, String(retryAfterMs));
@@ -50,6 +52,7 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
             refuse(status.PERMISSION_DENIED, `${principal} may not ${lacking.verb} ${JSON.stringify(lacking.name)}`);
             return false;
           }
+          rule.scopeRequest?.(request, principal);
         }
         const published = rule.publishes?.(request);
         const refusal = published && security.limits.admitPublish(principal, published.messages, published.bytes);
@@ -65,7 +68,6 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
           }
           release = opened.release;
         }
-        if (security.authentication) rule.scopeRequest?.(request, principal);
       } catch (error) {
         if (!(error instanceof RequestError)) throw error;
         refuse(error.code, error.message);
@@ -91,6 +93,7 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
             call.startRead();
           },
           onReceiveMessage: (message, pass) => {
+            if (refused) return;
             if (!authorized) {
               if (!admit(message)) return;
               authorized = true;
@@ -99,6 +102,7 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
             pass(message);
           },
           onReceiveHalfClose: (pass) => {
+            if (refused) return;
             // No request at all: let the handler answer that.
             if (!authorized) {
               authorized = true;
