@@ -18,8 +18,16 @@ export function topicJson(topic: Topic__Output) {
     dedupWindowMs: millis(topic.dedupWindow),
     retentionMs: millis(topic.retentionDuration),
     retentionMessages: Number(topic.retentionMessages),
+    maxBacklogMessages: Number(topic.maxBacklogMessages),
+    maxBacklogAgeMs: millis(topic.maxBacklogAge),
     createTime: isoTime(topic.createTime),
   };
+}
+
+/** `10000 messages, 5m`, or `-` without limits. */
+export function backlogLimit(topic: ReturnType<typeof topicJson>): string {
+  const limits = [topic.maxBacklogMessages ? `${topic.maxBacklogMessages} messages` : '', topic.maxBacklogAgeMs ? formatDuration(topic.maxBacklogAgeMs) : ''];
+  return limits.filter(Boolean).join(', ') || '-';
 }
 
 export function topicText(topic: Topic__Output): string {
@@ -29,6 +37,7 @@ export function topicText(topic: Topic__Output): string {
     ['dedup window', formatDuration(json.dedupWindowMs)],
     ['retention', formatDuration(json.retentionMs)],
     ['retention messages', json.retentionMessages === 0 ? 'no limit' : String(json.retentionMessages)],
+    ['max backlog', json.maxBacklogMessages || json.maxBacklogAgeMs ? backlogLimit(json) : 'no limit'],
     ['created', json.createTime],
   ]);
 }

@@ -240,16 +240,22 @@ test('inspect shows the trace id of a traced publish and, with RELAY_JAEGER_URL,
 
 test('topics create, get, list and delete, with their settings', async () => {
   const topic = uniqueName('topic');
-  const created = await json(['topics', 'create', topic, '--dedup-window', '10m', '--retention', '3d', '--retention-messages', '1000']);
+  const created = await json([
+    'topics', 'create', topic, '--dedup-window', '10m', '--retention', '3d', '--retention-messages', '1000',
+    '--max-backlog-messages', '5000', '--max-backlog-age', '1h',
+  ]);
   assert.equal(
     { ...created, createTime: undefined },
-    { name: topic, dedupWindowMs: 600_000, retentionMs: 3 * 86_400_000, retentionMessages: 1000, createTime: undefined },
+    {
+      name: topic, dedupWindowMs: 600_000, retentionMs: 3 * 86_400_000, retentionMessages: 1000,
+      maxBacklogMessages: 5000, maxBacklogAgeMs: 3_600_000, createTime: undefined,
+    },
   );
   assert.ok(Date.parse(created.createTime) > 0);
   assert.equal(await json(['topics', 'get', topic]), created);
   const listed = await json<any[]>(['topics', 'list']);
   assert.equal(listed.find((entry) => entry.name === topic), created);
-  assert.match((await relay(['topics', 'list'])).stdout, new RegExp(`^${topic} +10m +3d +1000 `, 'm'));
+  assert.match((await relay(['topics', 'list'])).stdout, new RegExp(`^${topic} +10m +3d +1000 +5000 messages, 1h `, 'm'));
 
   const again = await relay(['topics', 'create', topic]);
   assert.is(again.code, 1);
@@ -258,6 +264,16 @@ test('topics create, get, list and delete, with their settings', async () => {
   const gone = await relay(['topics', 'get', topic]);
   assert.is(gone.code, 1);
   assert.match(gone.stderr, /^NOT_FOUND: /);
+});
+
+test('a topic created with --max-backlog-messages 2 takes 2 unsettled messages and refuses the third with RESOURCE_EXHAUSTED', async () => {
+  const topic = uniqueName('topic');
+  await ok(['topics', 'create', topic, '--max-backlog-messages', '2'], withAddress());
+  await ok(['subs', 'create', uniqueName('sub'), '--topic', topic], withAddress());
+  assert.is((await json(['pub', topic, 'm{{n}}', '--count', '2'])).results.length, 2);
+  const refused = await relay(['pub', topic, 'one too many']);
+  assert.is(refused.code, 1);
+  assert.match(refused.stderr, /^RESOURCE_EXHAUSTED: /);
 });
 
 test('topics list pages through more than 1000 topics', async ({ client }) => {
