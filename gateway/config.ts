@@ -70,6 +70,8 @@ export interface Config {
   /** HTTP/2 keepalive: ping an idle connection after this long, drop it when the ping is not answered within the timeout. */
   readonly keepaliveTimeMs: number;
   readonly keepaliveTimeoutMs: number;
+  /** Clients may ping a connection without calls at most this often (gRPC's min_ping_interval_without_data); 0 = any rate. */
+  readonly keepaliveMinPingIntervalMs: number;
 }
 
 interface Setting {
@@ -154,6 +156,11 @@ export const settings = {
   maxStreamsPerPrincipal: { env: 'RELAY_MAX_STREAMS_PER_PRINCIPAL', description: 'open Subscribe streams per principal; 0 = unlimited', fallback: '0' },
   keepaliveTimeMs: { env: 'RELAY_KEEPALIVE_TIME_MS', description: 'idle time before the gateway pings a connection', fallback: '7200000' },
   keepaliveTimeoutMs: { env: 'RELAY_KEEPALIVE_TIMEOUT_MS', description: 'how long a keepalive ping may go unanswered', fallback: '20000' },
+  keepaliveMinPingIntervalMs: {
+    env: 'RELAY_KEEPALIVE_MIN_PING_INTERVAL_MS',
+    description: 'shortest interval between client pings on a connection without calls; 0 = any',
+    fallback: '300000',
+  },
 } satisfies Record<keyof Config, Setting>;
 
 export class ConfigError extends Error {
@@ -302,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[] = [])
     maxStreamsPerPrincipal: integer(settings.maxStreamsPerPrincipal, 0, 1_000_000),
     keepaliveTimeMs: integer(settings.keepaliveTimeMs, 1000, 24 * 3600 * 1000),
     keepaliveTimeoutMs: integer(settings.keepaliveTimeoutMs, 1000, 600_000),
+    keepaliveMinPingIntervalMs: integer(settings.keepaliveMinPingIntervalMs, 0, 24 * 3600 * 1000),
   };
   if (config.metricsPort !== 0 && config.metricsPort === Number(listen.slice(listen.lastIndexOf(':') + 1))) {
     problems.push(`${settings.metricsPort.env} must differ from the port of ${settings.listen.env}`);

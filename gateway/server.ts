@@ -9,6 +9,7 @@ import { adminService } from './admin-service.ts';
 import { metadataLimit } from './metadata-limit.ts';
 import { loadRelayProto } from '../proto/load.ts';
 import { publisherService } from './publisher-service.ts';
+import { enforcePingPolicy } from './security/ping-policy.ts';
 import { GatewaySecurity } from './security/security.ts';
 import { runHousekeeping } from './housekeeping.ts';
 import { subscriberService } from './subscriber-service.ts';
@@ -73,6 +74,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     throw error;
   });
   tuneAfterBind(server);
+  enforcePingPolicy(server, config.keepaliveMinPingIntervalMs, log);
 
   const stopHousekeeping = runHousekeeping(store, config.trimIntervalMs, config.pollIntervalMs, log);
   let closing: Promise<void> | undefined;
