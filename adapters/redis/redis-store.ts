@@ -24,6 +24,7 @@ import {
   type TopicConfig,
 } from '../store.ts';
 import {
+  PREFIX,
   subscriptionIndex,
   subscriptionKeys,
   subscriptionTopics,
@@ -578,16 +579,22 @@ export class RedisMessageStore implements MessageStore {
   }
 
   /**
-   * With waitReplicas: returns once that many replicas hold every write this connection sent so far
-   * (WAIT counts per connection, so it covers a repeat answered as a duplicate too), else unavailable.
-   * Sent in a pipeline behind a read of `key` so that on a Cluster it reaches the node that holds it.
+   * With waitReplicas: returns once that many replicas acknowledged the replication stream up to this
+   * point, else unavailable. Redis counts WAIT from the connection's own last replicated command (7.0:
+   * its last command), and a duplicate (or a repeated commit) replicated nothing here while its original
+   * may have come through another gateway: so a PUBLISH (replicated; nobody listens) goes first and
+   * WAIT covers every write before it, whoever made it. On a Cluster PUBLISH travels the cluster bus
+   * and could reach any node: there a read of `key` routes WAIT to its node instead.
    */
   private async replicated(key: string): Promise<void> {
     const wanted = this.options.waitReplicas ?? 0;
     if (wanted === 0) return;
     const timeoutMs = this.options.waitTimeoutMs ?? 1000;
     const acknowledged = await this.call(async () => {
-      const [, [error, count]] = (await this.redis.pipeline().exists(key).wait(wanted, timeoutMs).exec()) as [Error | null, number][];
+      const pipeline = this.redis.pipeline();
+      if (this.redis.isCluster) pipeline.exists(key);
+      else pipeline.publish(`${PREFIX}:replicated`, '');
+      const [, [error, count]] = (await pipeline.wait(wanted, timeoutMs).exec()) as [Error | null, number][];
       if (error) throw error;
       return count;
     });

@@ -10,23 +10,34 @@ import { startRedisSentinel, type RedisSentinelSetup } from '../helpers/redis-se
 
 const WAIT_TIMEOUT_MS = 500;
 
-const test = suite<{ sentinel: RedisSentinelSetup; gateway: GatewayProcess; client: Client }>('WAIT for replicas', {} as never);
+interface Context {
+  sentinel: RedisSentinelSetup;
+  gateways: GatewayProcess[];
+  /** A client of the first gateway, and one of a second on the same Redis. */
+  client: Client;
+  other: Client;
+}
+
+const test = suite<Context>('WAIT for replicas', {} as never);
 
 test.before(async (context) => {
   context.sentinel = await startRedisSentinel();
-  context.gateway = await startGateway({
+  const env = {
     REDIS_URL: 'redis://sentinel',
     RELAY_REDIS_SENTINELS: context.sentinel.sentinels.join(','),
     RELAY_REDIS_SENTINEL_NAME: context.sentinel.name,
     RELAY_REDIS_WAIT_REPLICAS: '1',
     RELAY_REDIS_WAIT_TIMEOUT_MS: String(WAIT_TIMEOUT_MS),
-  });
-  context.client = connect(context.gateway.address);
+  };
+  context.gateways = [await startGateway(env), await startGateway(env)];
+  context.client = connect(context.gateways[0]!.address);
+  context.other = connect(context.gateways[1]!.address);
 });
 
-test.after(async ({ sentinel, gateway, client }) => {
+test.after(async ({ sentinel, gateways, client, other }) => {
   client?.close();
-  await gateway?.kill();
+  other?.close();
+  await Promise.all((gateways ?? []).map((gateway) => gateway.kill()));
   await sentinel?.stop();
 });
 
@@ -79,6 +90,21 @@ test('with the replica stopped, a publish answers UNAVAILABLE after the wait tim
   assert.is(delivery!.message!.messageId, retry.value!.results[0]!.messageId);
   assert.is(delivery!.message!.data.toString(), message.data.toString());
   subscriber.cancel();
+});
+
+test('a retry through another gateway is confirmed only once the replica has what the first one stored', async ({ sentinel, client, other }) => {
+  // The other gateway's connection has writes of its own, acknowledged by the replica (WAIT).
+  const { topic } = await topicWithSubscriptions(other);
+  await publish(other, topic, [{ data: Buffer.from('replicated') }]);
+  const message = { data: Buffer.from('stored through the first gateway'), idempotencyKey: 'elsewhere' };
+  await withReplicaStopped(sentinel, async () => {
+    const first = await timed(publish(client, topic, [message]));
+    assert.is(first.error?.code, status.UNAVAILABLE, `answered ${first.error?.code ?? 'OK'}`);
+    const retry = await timed(publish(other, topic, [message]));
+    assert.is(retry.error?.code, status.UNAVAILABLE, 'a duplicate was confirmed while its original was on the primary only');
+  });
+  const after = await publish(other, topic, [message]);
+  assert.is(after.results[0]!.duplicate, true);
 });
 
 test('with the replica stopped, Commit answers UNAVAILABLE; a repeated Commit answers the same ids', async ({ sentinel, client }) => {
