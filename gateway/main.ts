@@ -43,7 +43,7 @@ if (config.redisUrl) {
       for (const warning of report.warnings) log.warn(warning);
       log.info({ servers: report.servers }, 'redis durability checked');
     },
-    (error: unknown) => log.warn({ err: error }, 'redis durability not checked: Redis did not answer'),
+    (error: unknown) => log.warn({ err: error }, 'redis durability not checked'),
   );
 } else {
   store = new MemoryMessageStore({ finishedTransactionTtlMs: config.finishedTransactionTtlMs });
