@@ -78,9 +78,10 @@ async function runThroughFailover(sentinel: RedisSentinelSetup, gateway: Gateway
   const errors = new Map<string, number>();
   const acknowledged = new Map<string, number>();
   const received = new Set<string>();
+  let subscriber: ReturnType<typeof keepSubscribing> | undefined;
   try {
     const { topic, subscriptions } = await topicWithSubscriptions(client, [{ ackDeadline: { seconds: 2 } }]);
-    const subscriber = keepSubscribing(client, subscriptions[0]!, received, errors);
+    subscriber = keepSubscribing(client, subscriptions[0]!, received, errors);
     let killedAtMs = 0;
     let restoredAtMs = 0;
     let recovery: Promise<void> | undefined;
@@ -128,6 +129,7 @@ async function runThroughFailover(sentinel: RedisSentinelSetup, gateway: Gateway
     );
     return report;
   } finally {
+    await subscriber?.stop();
     client.close();
   }
 }
