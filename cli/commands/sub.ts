@@ -36,8 +36,8 @@ export const sub: Command = {
     limit: { type: 'string', value: 'N', description: 'exit after N messages (default: run until interrupted)' },
   },
   details: [
-    'Without --ack, messages stay unsettled while relay sub runs (at most 1000 unless --limit says more)',
-    'and are redelivered (to it or other consumers) as soon as it exits.',
+    'Without --ack, messages stay unsettled while relay sub runs (at most 1000 unless --limit says more;',
+    'the gateway extends their leases for up to 10 minutes) and are redelivered as soon as it exits.',
     '',
     'With --json, each delivery is one line of JSON: the message (data as text, null when not UTF-8, and',
     'always dataBase64), deliveryAttempt, reason, receipt, leaseDeadline.',
@@ -114,7 +114,9 @@ export const sub: Command = {
           });
           process.once('SIGINT', stop).once('SIGTERM', stop);
           // Unsettled messages count against flow control: without acks, all of --limit must fit.
-          call.write({ subscription, flowControl: { maxOutstandingMessages: ack ? Math.min(limit ?? streamWindow, streamWindow) : (limit ?? streamWindow) } });
+          const maxOutstandingMessages = ack ? Math.min(limit ?? streamWindow, streamWindow) : (limit ?? streamWindow);
+          // The gateway extends the leases of what this stream holds (up to 10 min) while it is open.
+          call.write({ subscription, flowControl: { maxOutstandingMessages }, autoExtendLease: true });
         }),
     );
   },

@@ -212,6 +212,33 @@ test('Ctrl-C (SIGINT) ends sub with exit 0: what it printed is acked, nothing el
   assert.equal([next.messageId, next.deliveryAttempt], [later[0].messageId, 1]);
 });
 
+test('sub --no-ack holds what it printed while it runs (leases extended past 3 ack deadlines), then releases it', async ({ client }) => {
+  const { topic, subscription } = await topicAndSubscription('--ack-deadline', '1s');
+  const { results } = await json(['pub', topic, 'held']);
+  const child = spawn(process.execPath, [bin, 'sub', subscription, '--no-ack', '--json'], { env: { PATH: process.env.PATH ?? '', RELAY_ADDR: address } });
+  let stdout = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  let other: TestSubscriber | undefined;
+  try {
+    const deadline = Date.now() + 30_000;
+    while (!stdout.includes('\n') && Date.now() < deadline) await sleep(50);
+    assert.is(JSON.parse(stdout).messageId, results[0].messageId);
+    // A second consumer, competing: it gets the message only once relay sub lets it go.
+    other = new TestSubscriber(client!, subscription);
+    await sleep(3500);
+    const seen = other.deliveries.map((delivery) => `${delivery.deliveryAttempt} ${delivery.reason} ${delivery.message!.messageId}`);
+    assert.is(other.deliveries.length, 0, `redelivered while relay sub still held it: ${seen.join(', ')} (relay sub printed ${stdout})`);
+    child.kill('SIGINT');
+    assert.is(await exited, 0);
+    const [again] = await other.take(1, 10_000);
+    assert.equal([again!.message!.messageId, again!.deliveryAttempt], [results[0].messageId, 2]);
+  } finally {
+    child.kill('SIGKILL');
+    other?.cancel();
+  }
+});
+
 test('sub prints each delivery for people: number, id, attempt, attributes and payload', async () => {
   const { topic, subscription } = await topicAndSubscription();
   const { results } = await json(['pub', topic, 'for people', '--attr', 'kind=created', '--ordering-key', 'customer-7']);
