@@ -107,7 +107,8 @@ export class Dispatcher {
     this.subscription = config.name;
     this.ackDeadlineMs = config.ackDeadlineMs;
     this.unwatch = store.watch(config.topic, () => this.wake());
-    // Leases are renewed when a third of the deadline is left, checked a few times per deadline;
+    // Leases are renewed once half the deadline is left, checked four times per deadline: a renewal
+    // goes out with at least a quarter of the deadline to spare;
     // holds whose lease passed unsettled here (settled elsewhere, or gone) are forgotten then.
     this.extender = setInterval(() => {
       this.forgetPassed(Date.now());
@@ -299,7 +300,7 @@ export class Dispatcher {
     for (const stream of this.streams) {
       if (stream.maxLeaseExtensionMs === undefined) continue;
       for (const [receipt, held] of stream.held) {
-        if (held.dueMs - now < this.ackDeadlineMs / 3 && held.dueMs > now && now < held.extendUntilMs) renewing.push(receipt);
+        if (held.dueMs - now < this.ackDeadlineMs / 2 && held.dueMs > now && now < held.extendUntilMs) renewing.push(receipt);
       }
     }
     for (let i = 0; i < renewing.length; i += maxReceive) {
