@@ -204,7 +204,8 @@ export class RedisMessageStore implements MessageStore {
     );
     const leaseDeadlineMs = reply[1] as number;
     const nextDue = reply[2] as number;
-    if ((reply[3] as number) > 0) await this.forwardDeadLetters(subscription);
+    // The deliveries are leased already: a failed forward must not lose them; housekeeping retries it.
+    if ((reply[3] as number) > 0) await this.forwardDeadLetters(subscription).catch(() => {});
     const deliveries: Delivery[] = [];
     for (let i = 4; i < reply.length; i += 4) {
       deliveries.push({
