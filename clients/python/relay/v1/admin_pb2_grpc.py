@@ -7,6 +7,10 @@ from relay.v1 import admin_pb2 as relay_dot_v1_dot_admin__pb2
 
 class AdminServiceStub(object):
     """Manages topics and subscriptions and looks inside them.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def __init__(self, channel):
@@ -79,6 +83,10 @@ class AdminServiceStub(object):
 
 class AdminServiceServicer(object):
     """Manages topics and subscriptions and looks inside them.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def CreateTopic(self, request, context):
@@ -251,6 +259,10 @@ def add_AdminServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class AdminService(object):
     """Manages topics and subscriptions and looks inside them.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     @staticmethod

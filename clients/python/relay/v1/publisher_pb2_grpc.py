@@ -7,6 +7,10 @@ from relay.v1 import publisher_pb2 as relay_dot_v1_dot_publisher__pb2
 
 class PublisherServiceStub(object):
     """Publishes messages to topics.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def __init__(self, channel):
@@ -24,6 +28,10 @@ class PublisherServiceStub(object):
 
 class PublisherServiceServicer(object):
     """Publishes messages to topics.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def Publish(self, request, context):
@@ -56,6 +64,10 @@ def add_PublisherServiceServicer_to_server(servicer, server):
  # This class is part of an EXPERIMENTAL API.
 class PublisherService(object):
     """Publishes messages to topics.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     @staticmethod

@@ -10,6 +10,10 @@ class SubscriberServiceStub(object):
     delay; extend-lease pushes the lease deadline; reject sends the message to the dead-letter topic.
     Each takes receipts, which name one delivery attempt; settling twice with one receipt is OK and
     changes nothing; a receipt whose attempt was superseded answers INVALID_RECEIPT.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def __init__(self, channel):
@@ -50,6 +54,10 @@ class SubscriberServiceServicer(object):
     delay; extend-lease pushes the lease deadline; reject sends the message to the dead-letter topic.
     Each takes receipts, which name one delivery attempt; settling twice with one receipt is OK and
     changes nothing; a receipt whose attempt was superseded answers INVALID_RECEIPT.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def Subscribe(self, request_iterator, context):
@@ -144,6 +152,10 @@ class SubscriberService(object):
     delay; extend-lease pushes the lease deadline; reject sends the message to the dead-letter topic.
     Each takes receipts, which name one delivery attempt; settling twice with one receipt is OK and
     changes nothing; a receipt whose attempt was superseded answers INVALID_RECEIPT.
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     @staticmethod

@@ -9,6 +9,10 @@ class TransactionServiceStub(object):
     """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
     and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
     Abort repeat their answers), then forgotten (NOT_FOUND).
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def __init__(self, channel):
@@ -38,6 +42,10 @@ class TransactionServiceServicer(object):
     """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
     and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
     Abort repeat their answers), then forgotten (NOT_FOUND).
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     def Prepare(self, request, context):
@@ -102,6 +110,10 @@ class TransactionService(object):
     """Atomic publish across topics, with acknowledgements applied in the same step: consume, transform
     and produce exactly once. A committed or aborted transaction is remembered for an hour (Commit and
     Abort repeat their answers), then forgotten (NOT_FOUND).
+    With authentication or limits configured (SECURITY.md), every RPC may also return UNAUTHENTICATED
+    (no valid credentials), PERMISSION_DENIED (no permission on a name the request carries) or
+    RESOURCE_EXHAUSTED (the caller's rate or stream limit; the trailer relay-retry-after-ms says when
+    to retry), always before anything is stored.
     """
 
     @staticmethod
