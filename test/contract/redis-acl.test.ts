@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { connect, publish, TestSubscriber, topicWithSubscriptions } from '../helpers/client.ts';
 import { startGateway } from '../helpers/gateway.ts';
+import { startRedisCluster } from '../helpers/redis-cluster.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 import { defineStoreContract } from './store-contract.ts';
 
@@ -23,16 +24,23 @@ function cli(redis: RedisServer, user: 'default' | 'relay', ...args: string[]): 
   return run.stdout + run.stderr;
 }
 
-/** A private redis-server with the README's relay user. */
-async function serverWithAclUser(): Promise<RedisServer> {
+/** Gives a server the README's relay user. */
+function addAclUser(redis: RedisServer): void {
   assert.ok(aclLine, 'README.md has an `ACL SETUSER relay ...` line');
-  const redis = await startRedisServer();
   const words = aclLine.split(/\s+/).map((word) => (word === '>CHANGE-ME' ? `>${PASSWORD}` : word));
   assert.ok(words.includes(`>${PASSWORD}`), 'the README line sets the password >CHANGE-ME');
   const answer = cli(redis, 'default', ...words);
-  if (!answer.startsWith('OK')) {
+  if (!answer.startsWith('OK')) throw new Error(`${aclLine} failed: ${answer}`);
+}
+
+/** A private redis-server with the README's relay user. */
+async function serverWithAclUser(): Promise<RedisServer> {
+  const redis = await startRedisServer();
+  try {
+    addAclUser(redis);
+  } catch (error) {
     await redis.stop();
-    throw new Error(`${aclLine} failed: ${answer}`);
+    throw error;
   }
   return redis;
 }
@@ -71,6 +79,8 @@ refused('may run no dangerous command, list no key names and manage no scripts',
     ['MONITOR'],
     ['CLIENT', 'LIST'],
     ['REPLICAOF', 'NO', 'ONE'],
+    ['CLUSTER', 'RESET'],
+    ['CLUSTER', 'FORGET', 'x'],
   ];
   for (const command of commands) {
     assert.match(cli(redis, 'relay', ...command), /NOPERM/, command.join(' '));
@@ -97,6 +107,32 @@ refused('a gateway process as that user publishes and delivers, and its durabili
   } finally {
     client.close();
     await gateway.stop();
+  }
+});
+
+refused('on a Redis Cluster the same user publishes, receives, acks and dead-letters across slots', async () => {
+  const cluster = await startRedisCluster(3);
+  for (const node of cluster.nodes) addAclUser(node);
+  const store = new RedisMessageStore({ url: `redis://relay:${PASSWORD}@127.0.0.1:1`, clusterNodes: cluster.addresses });
+  try {
+    const topic = { dedupWindowMs: 60_000, retentionMs: 86_400_000, retentionMessages: 0, maxBacklogMessages: 10, maxBacklogAgeMs: 60_000 };
+    const subscription = { ackDeadlineMs: 10_000, startPosition: 'earliest', minBackoffMs: 100, maxBackoffMs: 1_000, ordering: true } as const;
+    await store.createTopic({ ...topic, name: 'orders' });
+    await store.createTopic({ ...topic, name: 'orders.dead' });
+    await store.createSubscription({ ...subscription, name: 'billing', topic: 'orders', maxDeliveryAttempts: 5, deadLetterTopic: 'orders.dead' });
+    await store.createSubscription({ ...subscription, name: 'billing.dead', topic: 'orders.dead', maxDeliveryAttempts: 0, deadLetterTopic: '' });
+    const message = { attributes: {}, orderingKey: 'k', idempotencyKey: 'i', traceparent: '', tracestate: '' };
+    await store.publish('orders', [{ ...message, data: Buffer.from('one') }]);
+    const request = { consumer: 'c', maxMessages: 10, maxBytes: 1 << 20, allowOneOversized: true };
+    const [delivery] = (await store.receive('billing', request)).deliveries;
+    assert.equal(await store.reject('billing', [{ messageId: delivery!.message.id, attempt: 1 }], 'no'), ['ok']);
+    const [dead] = (await store.receive('billing.dead', request)).deliveries;
+    assert.is(dead!.message.data.toString(), 'one');
+    assert.equal(await store.ack('billing.dead', [{ messageId: dead!.message.id, attempt: 1 }]), ['ok']);
+    assert.is(await store.trim('orders'), 0);
+  } finally {
+    await store.close();
+    await cluster.stop();
   }
 });
 
