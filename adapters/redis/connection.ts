@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { scriptCommandNames } from './scripts.ts';
 
 export interface RedisConnectionOptions {
   /**
@@ -49,6 +50,9 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
     return new Cluster(options.clusterNodes.map(hostAndPort), {
       redisOptions: server,
       enableAutoPipelining: role === 'commands',
+      // ioredis groups auto-pipelined commands by the slot of their first argument, which for a script
+      // is its key count: scripts of topics in other slots would share a pipeline and fail it.
+      autoPipeliningIgnoredCommands: scriptCommandNames(),
     });
   }
   if (options.sentinels?.length) {

@@ -619,8 +619,9 @@ export class RedisMessageStore implements MessageStore {
       return await operation();
     } catch (error) {
       if (error instanceof StoreError) throw error;
-      // A ReplyError is Redis refusing a command: a bug of ours, not an outage.
-      if ((error as Error).name === 'ReplyError') throw error;
+      // A ReplyError is Redis refusing a command: a bug of ours, not an outage — unless it says Redis
+      // cannot serve just now (a Cluster slot without its master, a server loading its data ...).
+      if ((error as Error).name === 'ReplyError' && !TRANSIENT_REFUSAL.test((error as Error).message)) throw error;
       throw new StoreError('unavailable', 'Redis is unreachable');
     }
   }
@@ -715,6 +716,8 @@ function parseEntry(id: string, fields: Buffer[]): StoredMessage {
   };
 }
 
+/** Refusals after which the same command may well succeed: the store answers unavailable (retry). */
+const TRANSIENT_REFUSAL = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|NOREPLICAS|BUSY|READONLY)\b/;
 /** Dead letters forwarded per script call: few, as each may carry a payload of up to the size limit. */
 const FORWARD_BATCH = 20;
 const EMPTY = Buffer.alloc(0);

@@ -46,10 +46,16 @@ export function scriptSource(file: string, included = new Set<string>()): string
  * when Redis answers NOSCRIPT, e.g. after a restart.
  */
 export function registerScripts(redis: RedisClient): void {
-  for (const file of readdirSync(directory)) {
-    if (!file.endsWith('.lua')) continue;
-    redis.defineCommand(commandName(file.slice(0, -4)), { lua: scriptSource(file) });
-  }
+  for (const file of scriptFiles()) redis.defineCommand(commandName(file.slice(0, -4)), { lua: scriptSource(file) });
+}
+
+/** The ioredis command name of every script (registerScripts defines them). */
+export function scriptCommandNames(): string[] {
+  return scriptFiles().map((file) => commandName(file.slice(0, -4)));
+}
+
+function scriptFiles(): string[] {
+  return readdirSync(directory).filter((file) => file.endsWith('.lua'));
 }
 
 /** Runs a script; with `binary`, bulk replies come back as Buffers (payloads stay bytes). */
