@@ -111,8 +111,9 @@ export function defineGatewaysSuite(name: string, startTier: () => Promise<DataT
           // Idempotency keys make a retry through another gateway safe.
           const batch = Array.from({ length: BATCH }, (_, j) => ({ data: Buffer.from(`m${i + j}`), idempotencyKey: `${topic}-${i + j}` }));
           let done = false;
-          if (i === MESSAGES / 3) {
-            // The victim dies with this publish in flight: stored or not, the client cannot know, and retries.
+          if (dead < 0 && i >= MESSAGES / 3 && streams[victim]!.deliveries.length > 0) {
+            // The victim dies holding deliveries and with this publish in flight: stored or not, the
+            // client cannot know, and retries.
             const inFlight = publish(clients[victim]!, topic, batch).catch((error: Error) => error);
             dead = victim;
             assert.is(await gateways[victim]!.kill(), 'SIGKILL');
@@ -136,7 +137,7 @@ export function defineGatewaysSuite(name: string, startTier: () => Promise<DataT
           }
         }
         assert.is(confirmed.size, MESSAGES);
-        assert.ok(streams[victim]!.deliveries.length > 0, 'the victim held deliveries when it died');
+        assert.is(dead, victim, 'the victim died mid-run, holding deliveries');
         await streams[0]!.until(() => [...confirmed].every((id) => received.has(id)), 30_000, 'every confirmed message received');
         // Acks sent to the dead gateway were lost with it: those messages come again and are acked again.
         const stats = async () =>
