@@ -4,6 +4,9 @@
 
 export const PREFIX = 'relay';
 
+// The registries below are single keys, each in a slot of its own on a Redis Cluster: they are only
+// ever written and read by single commands, never from a script with a topic's keys.
+
 /** All topic names, in a sorted set scored 0 so ZRANGEBYLEX pages them in name order. */
 export const topicIndex = `${PREFIX}:topics`;
 /** All subscription names (sorted set, score 0), for listing in name order. */
