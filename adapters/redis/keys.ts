@@ -4,8 +4,8 @@
 
 export const PREFIX = 'relay';
 
-// The registries below are single keys, each in a slot of its own on a Redis Cluster: they are only
-// ever written and read by single commands, never from a script with a topic's keys.
+// The three registries that follow are single keys, each in a slot of its own on a Redis Cluster: only
+// single commands write and read them, never a script with a topic's keys.
 
 /** All topic names, in a sorted set scored 0 so ZRANGEBYLEX pages them in name order. */
 export const topicIndex = `${PREFIX}:topics`;
@@ -57,7 +57,7 @@ export function subscriptionKeys(topic: string, subscription: string) {
   };
 }
 
-/** Sorted set: prepared transaction id -> the instant (ms) it expires. */
+/** Sorted set: prepared transaction id -> the instant (ms) it expires. Used by the transaction scripts (so not on a Cluster). */
 export const transactionDeadlines = `${PREFIX}:transaction-deadlines`;
 
 export function transactionKeys(id: string) {
