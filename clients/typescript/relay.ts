@@ -61,6 +61,8 @@ export class Relay {
   /** The raw Subscribe stream's client, for Subscription. */
   readonly subscriberClient: SubscriberServiceClient;
   readonly retry: RetryOptions;
+  /** The client whose channel the others share: closing it closes the connection. */
+  private readonly channelOwner: Client;
   private readonly closables = new Set<{ close(): Promise<void> }>();
 
   constructor(readonly options: RelayOptions = {}) {
@@ -87,8 +89,6 @@ export class Relay {
     this.retry = options.retry ?? {};
     this.channelOwner = publisher;
   }
-
-  private readonly channelOwner: Client;
 
   /** A batching publisher to one topic. */
   publisher(topic: string, options: PublisherOptions = {}): Publisher {
