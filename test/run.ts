@@ -33,6 +33,12 @@ function runFile(file: string): Promise<{ passed: number; failed: number; output
     }, fileTimeoutMs);
     child.on('close', (code) => {
       clearTimeout(hung);
+      // A file that crashed before its after-hooks ran leaves its redis-servers and gateways behind.
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // The group is already gone: nothing was left.
+      }
       const plain = output.replace(/\x1b\[[0-9;]*m/g, '');
       const total = [...plain.matchAll(/Total:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
       const passed = [...plain.matchAll(/Passed:\s+(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
