@@ -32,6 +32,7 @@ export interface ProcessOptions {
 /** Stream errors after which reopening cannot help. */
 const fatalCodes = new Set([status.NOT_FOUND, status.INVALID_ARGUMENT, status.PERMISSION_DENIED, status.UNAUTHENTICATED, status.FAILED_PRECONDITION, status.UNIMPLEMENTED]);
 
+/** A google.protobuf.Duration of ms milliseconds (ack deadlines, backoffs, nack delays). */
 export const duration = (ms: number) => ({ seconds: String(Math.floor(ms / 1000)), nanos: Math.round((ms % 1000) * 1e6) });
 
 export class Subscription implements AsyncIterable<Message>, Settler {

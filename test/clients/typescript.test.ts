@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, type Relay } from '../../clients/typescript/index.ts';
+import { connect, duration as ms, type Relay } from '../../clients/typescript/index.ts';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.ts';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 import { sleep, uniqueName } from '../helpers/client.ts';
@@ -20,7 +20,6 @@ interface Context {
 const test = suite<Context>('typescript client');
 const root = new URL('../..', import.meta.url).pathname;
 const run = promisify(execFile);
-const ms = (n: number) => ({ seconds: String(Math.floor(n / 1000)), nanos: (n % 1000) * 1e6 });
 
 // uvu 0.5 swallows an error thrown by a before hook: keep it for the tests to throw.
 test.before(async (context) => {
