@@ -63,12 +63,15 @@ export interface BenchOptions {
   readonly sizes: Sizes;
   /** Scenarios to run (all by default). */
   readonly scenarios: readonly ScenarioId[];
+  /** The comparison's systems whose name starts with one of these (all when empty), case-insensitive. */
+  readonly systems: readonly string[];
 }
 
 export const usage = `usage: npm run bench -- [--quick] [--runs N] [--only ${knownIds.join(',')}] [--profile]
   --quick     one run of each scenario with smaller counts (under 2 minutes)
   --runs N    repetitions of every measurement (medians are shown); default 3, 1 with --quick
   --only ...  run only these scenarios (comma separated)
+  --systems . compare only the systems whose name starts with one of these (comma separated, e.g. relay,redis)
   --profile   also profile the gateway (node --cpu-prof) during a Relay end-to-end run and print where its CPU goes`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
@@ -76,6 +79,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let runs: number | undefined;
   let scenarios: ScenarioId[] = [...scenarioIds];
   let profile = false;
+  let systems: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
@@ -88,14 +92,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       const names = value().split(',');
       for (const name of names) if (!knownIds.includes(name)) fail(`unknown scenario ${name}`);
       scenarios = names as ScenarioId[];
-    } else if (flag === '--help' || flag === '-h') {
+    } else if (flag === '--systems') systems = value().toLowerCase().split(',');
+    else if (flag === '--help' || flag === '-h') {
       console.log(usage);
       process.exit(0);
     } else fail(`unknown flag ${flag}`);
   }
   const sizes = quick ? quickSizes : fullSizes;
   if (profile && !scenarios.includes('profile')) scenarios.push('profile');
-  return { quick, sizes: runs === undefined ? sizes : { ...sizes, runs }, scenarios };
+  return { quick, sizes: runs === undefined ? sizes : { ...sizes, runs }, scenarios, systems };
 }
 
 function fail(message: string): never {

@@ -55,7 +55,9 @@ process (node --import tsx gateway/main.ts), its private redis-server, the priva
 the machine's RabbitMQ and NATS services (idle unless under test). Each table shows who used how much CPU.
 `);
 
-const specs = [relaySpec('everysec'), relaySpec('always'), redisStreamsSpec('everysec'), redisStreamsSpec('always'), rabbitmqSpec, natsSpec];
+const specs = [relaySpec('everysec'), relaySpec('always'), redisStreamsSpec('everysec'), redisStreamsSpec('always'), rabbitmqSpec, natsSpec].filter(
+  (spec) => options.systems.length === 0 || options.systems.some((prefix) => spec.name.toLowerCase().startsWith(prefix)),
+);
 const results: Results = {};
 /** Each scenario, keeping the data the summary needs. */
 const scenarios: Record<ScenarioId, () => Promise<ScenarioOutput<unknown>>> = {

@@ -57,13 +57,12 @@ export class ConsumerStream {
     return { messages: this.limits.maxMessages - this.held.size, bytes: this.limits.maxBytes - this.heldBytes };
   }
 
-  /** Ends a hold: settled, superseded, lease passed or stream closed (the outcome its span ends with). */
-  forget(receipt: string, outcome: SettlementOutcome): Held | undefined {
+  /** Ends a hold: being settled, superseded, lease passed or stream closed; its span is the caller's to end. */
+  forget(receipt: string): Held | undefined {
     const held = this.held.get(receipt);
     if (held) {
       this.held.delete(receipt);
       this.heldBytes -= held.bytes;
-      held.trace?.end(outcome);
     }
     return held;
   }
@@ -138,17 +137,31 @@ export class Dispatcher {
     stream.closed = true;
     const index = this.streams.indexOf(stream);
     if (index >= 0) this.streams.splice(index, 1);
-    const receipts = [...stream.held.keys()];
-    await this.release(receipts.map((receipt) => this.forget(receipt, 'stream_closed')!.receipt));
+    const holds = [...stream.held.keys()].map((receipt) => this.forget(receipt)!);
+    holds.forEach((held) => held.trace?.end('stream_closed'));
+    await this.release(holds.map((held) => held.receipt));
   }
 
   /**
-   * Forgets settled (or superseded) receipts wherever they are held, and looks for more work. The
-   * outcome is how the holds ended; a receipt whose result is invalid-receipt was superseded (expired).
+   * Forgets receipts the consumer is settling, wherever they are held, and looks for more work at once:
+   * flow control counts what the consumer holds, so the next deliveries need not wait for the store
+   * to apply the settlement. Returns the function to call with the store's answer: it ends the
+   * deliveries' spans with `outcome` (`expired` for a superseded receipt, or when the store failed and
+   * the lease decides), and looks again when the settlement may have made a message deliverable (a
+   * nack's redelivery, the next message of an ordering key).
    */
-  settled(receipts: readonly string[], outcome: SettlementOutcome = 'ack', results?: readonly Settlement[]): void {
-    receipts.forEach((receipt, i) => this.forget(receipt, results?.[i] === 'invalid-receipt' ? 'expired' : outcome));
-    this.wake();
+  settling(receipts: readonly string[]): (outcome: SettlementOutcome, results?: readonly Settlement[]) => void {
+    const holds = receipts.map((receipt) => this.forget(receipt));
+    this.wakeSoon();
+    return (outcome, results) => {
+      holds.forEach((held, i) => held?.trace?.end(results?.[i] === 'invalid-receipt' ? 'expired' : outcome));
+      if (outcome === 'nack' || this.config.ordering) this.wake();
+    };
+  }
+
+  /** Forgets receipts superseded elsewhere (their spans end `expired`). */
+  superseded(receipts: readonly string[]): void {
+    this.settling(receipts)('expired');
   }
 
   /** Records a lease extension of a receipt held here. */
@@ -168,17 +181,38 @@ export class Dispatcher {
     void untraced(() => this.pump());
   };
 
-  private forget(receipt: string, outcome: SettlementOutcome): Held | undefined {
+  private wakeScheduled = false;
+
+  /**
+   * Wakes the pump once the input already read is handled: settlements read together count once, and
+   * a half-close right behind the last acks ends the stream before it draws deliveries it would only
+   * release (an attempt more each).
+   */
+  private wakeSoon(): void {
+    if (this.wakeScheduled) return;
+    this.wakeScheduled = true;
+    setImmediate(() => {
+      this.wakeScheduled = false;
+      this.wake();
+    });
+  }
+
+  private forget(receipt: string): Held | undefined {
     const stream = this.holders.get(receipt);
     if (!stream) return undefined;
     this.holders.delete(receipt);
-    return stream.forget(receipt, outcome);
+    return stream.forget(receipt);
+  }
+
+  /** Forgets a hold that ended without a settlement here; its span ends `expired`. */
+  private expire(receipt: string): void {
+    this.forget(receipt)?.trace?.end('expired');
   }
 
   /** Forgets holds whose lease passed: the message is due elsewhere (or was settled on another gateway). */
   private forgetPassed(now: number): void {
     for (const stream of this.streams) {
-      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
+      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.expire(receipt);
     }
   }
 
@@ -192,12 +226,12 @@ export class Dispatcher {
     for (const stream of this.streams) {
       if (!stream.blocked() || now < stream.reconcileAfterMs) continue;
       const before = stream.held.size;
-      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.forget(receipt, 'expired');
+      for (const [receipt, held] of stream.held) if (held.dueMs <= now) this.expire(receipt);
       const holds = [...stream.held];
       for (let i = 0; i < holds.length; i += maxReceive) {
         const batch = holds.slice(i, i + maxReceive);
         const flags = await this.store.inFlight(this.subscription, batch.map(([, held]) => held.receipt));
-        flags.forEach((inFlight, j) => inFlight || this.forget(batch[j]![0], 'expired'));
+        flags.forEach((inFlight, j) => inFlight || this.expire(batch[j]![0]));
       }
       stream.reconcileGapMs = stream.held.size < before ? minReconcileGapMs : Math.min(stream.reconcileGapMs * 2, maxReconcileGapMs);
       stream.reconcileAfterMs = now + stream.reconcileGapMs;

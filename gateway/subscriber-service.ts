@@ -55,32 +55,38 @@ class Settlements {
     private readonly metrics: GatewayMetrics | undefined,
   ) {}
 
-  async ack(subscription: string, receipts: readonly string[]): Promise<Settlement[]> {
-    const decoded = this.decode(subscription, receipts);
-    const results = await this.store.ack(subscription, decoded);
-    this.settled(subscription, 'ack', receipts, decoded, results);
-    return results;
+  ack(subscription: string, receipts: readonly string[]): Promise<Settlement[]> {
+    return this.settle(subscription, 'ack', receipts, (decoded) => this.store.ack(subscription, decoded));
   }
 
-  async nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null, reason: string): Promise<Settlement[]> {
+  nack(subscription: string, receipts: readonly string[], delay: Duration__Output | null, reason: string): Promise<Settlement[]> {
     const delayMs = delay ? durationMs(delay, 'nack delay', 0, maxLeaseMs) : undefined;
-    const decoded = this.decode(subscription, receipts);
-    const results = await this.store.nack(subscription, decoded, delayMs, checkReason(reason));
-    this.settled(subscription, 'nack', receipts, decoded, results);
-    return results;
+    const checkedReason = checkReason(reason);
+    return this.settle(subscription, 'nack', receipts, (decoded) => this.store.nack(subscription, decoded, delayMs, checkedReason));
   }
 
-  async reject(subscription: string, receipts: readonly string[], reason: string): Promise<Settlement[]> {
-    const decoded = this.decode(subscription, receipts);
-    const results = await this.store.reject(subscription, decoded, checkReason(reason));
-    this.settled(subscription, 'reject', receipts, decoded, results);
-    return results;
+  reject(subscription: string, receipts: readonly string[], reason: string): Promise<Settlement[]> {
+    const checkedReason = checkReason(reason);
+    return this.settle(subscription, 'reject', receipts, (decoded) => this.store.reject(subscription, decoded, checkedReason));
   }
 
-  /** Frees the holds (ending their delivery spans with the verb) and counts what was settled. */
-  private settled(subscription: string, verb: SettlementVerb, receipts: readonly string[], decoded: Receipt[], results: Settlement[]): void {
-    this.dispatchers.get(subscription)?.settled(receipts, verb, results);
+  /**
+   * Frees the holds as the settlement goes to the store, then ends their delivery spans with the verb
+   * and counts what was settled; when the store fails, the leases decide (spans end `expired`).
+   */
+  private async settle(subscription: string, verb: SettlementVerb, receipts: readonly string[], apply: (decoded: Receipt[]) => Promise<Settlement[]>) {
+    const decoded = this.decode(subscription, receipts);
+    const done = this.dispatchers.get(subscription)?.settling(receipts);
+    let results: Settlement[];
+    try {
+      results = await apply(decoded);
+    } catch (error) {
+      done?.('expired');
+      throw error;
+    }
+    done?.(verb, results);
     this.metrics?.settled(subscription, verb, decoded, results);
+    return results;
   }
 
   async extendLease(subscription: string, receipts: readonly string[], extension: Duration__Output | null): Promise<Settlement[]> {
@@ -91,7 +97,7 @@ class Settlements {
     const dueMs = Date.now() + leaseMs;
     results.forEach((result, i) => {
       if (result === 'ok') dispatcher?.extended(receipts[i]!, dueMs);
-      else dispatcher?.settled([receipts[i]!], 'expired');
+      else dispatcher?.superseded([receipts[i]!]);
     });
     return results;
   }

@@ -4,7 +4,6 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import { scriptCommandNames } from './scripts.ts';
 
 export interface RedisConnectionOptions {
   /**
@@ -36,6 +35,10 @@ export type RedisClient = Redis | Cluster;
 /**
  * Opens a client. `commands` fail fast when Redis is unreachable (the gateway answers unavailable);
  * a `listener` (Pub/Sub) waits and resubscribes after reconnecting.
+ *
+ * Without auto-pipelining: ioredis builds a Pipeline per tick that copies every defined script onto
+ * itself, and Relay already sends few, large script calls. Off, the end-to-end benchmark ran 18%
+ * faster and the gateway's young-generation collections shrank from ~3 ms to ~0.6 ms.
  */
 export function createRedisClient(options: RedisConnectionOptions, role: 'commands' | 'listener'): RedisClient {
   const url = new URL(options.url);
@@ -49,10 +52,6 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
   if (options.clusterNodes?.length) {
     return new Cluster(options.clusterNodes.map(hostAndPort), {
       redisOptions: server,
-      enableAutoPipelining: role === 'commands',
-      // ioredis groups auto-pipelined commands by the slot of their first argument, which for a script
-      // is its key count: scripts of topics in other slots would share a pipeline and fail it.
-      autoPipeliningIgnoredCommands: scriptCommandNames(),
     });
   }
   if (options.sentinels?.length) {
@@ -61,7 +60,6 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
       sentinels: options.sentinels.map(hostAndPort),
       name: options.sentinelName ?? 'mymaster',
       db: Number(url.pathname.slice(1) || 0),
-      enableAutoPipelining: role === 'commands',
       // A dead primary drops the connection and ioredis asks the Sentinels anew as it reconnects. A
       // primary demoted while we stayed connected refuses writes with READONLY: nothing was written,
       // so reconnect (asking the Sentinels anew) and send the command again.
@@ -73,7 +71,6 @@ export function createRedisClient(options: RedisConnectionOptions, role: 'comman
     host: url.hostname.replace(/^\[|\]$/g, '') || 'localhost',
     port: Number(url.port || 6379),
     db: Number(url.pathname.slice(1) || 0),
-    enableAutoPipelining: role === 'commands',
   });
 }
 

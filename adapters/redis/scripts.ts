@@ -49,11 +49,6 @@ export function registerScripts(redis: RedisClient): void {
   for (const file of scriptFiles()) redis.defineCommand(commandName(file.slice(0, -4)), { lua: scriptSource(file) });
 }
 
-/** The ioredis command name of every script (registerScripts defines them). */
-export function scriptCommandNames(): string[] {
-  return scriptFiles().map((file) => commandName(file.slice(0, -4)));
-}
-
 function scriptFiles(): string[] {
   return readdirSync(directory).filter((file) => file.endsWith('.lua'));
 }

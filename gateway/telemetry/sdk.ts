@@ -2,7 +2,7 @@
 // startTracing before anything else runs). Without an OTLP endpoint, or with OTEL_SDK_DISABLED=true,
 // nothing is loaded beyond the API: no provider, no instrumentation, no exporter.
 import { createRequire } from 'node:module';
-import { context, diag, DiagConsoleLogger, DiagLogLevel, type Context } from '@opentelemetry/api';
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { SyncContextManager } from './sync-context.ts';
 import { useTracerProvider } from './tracing.ts';
@@ -125,30 +125,6 @@ function instrument(): void {
     ],
   });
   require('@grpc/grpc-js');
-  keepContextThroughAutoPipelining();
+  require('ioredis');
 }
 
-const commandContext = Symbol('relay.commandContext');
-
-/**
- * ioredis auto-pipelining sends the commands queued in one tick later, all in the context of the
- * first: each Redis span would land in whichever trace queued first. The command remembers the
- * context it was queued in, and is sent (and so traced) in it.
- */
-function keepContextThroughAutoPipelining(): void {
-  const ioredis = require('ioredis') as { default: { prototype: Record<string, unknown> } };
-  const pipeline = (require('ioredis/built/Pipeline') as { default: { prototype: Record<string, unknown> } }).default.prototype;
-  const redis = ioredis.default.prototype;
-  type Send = (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) => unknown;
-  const queue = pipeline.sendCommand as Send;
-  pipeline.sendCommand = function (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) {
-    command[commandContext] = context.active();
-    return queue.call(this, command, ...rest);
-  } satisfies Send;
-  const send = redis.sendCommand as Send;
-  redis.sendCommand = function (this: unknown, command: Record<symbol, Context | undefined>, ...rest: unknown[]) {
-    const queued = command?.[commandContext];
-    if (queued === undefined || queued === context.active()) return send.call(this, command, ...rest);
-    return context.with(queued, () => send.call(this, command, ...rest));
-  } satisfies Send;
-}

@@ -3,8 +3,8 @@
 // measured on the standard benchmark load, it alone cost about a quarter of the gateway's throughput.
 // Relay's own spans take their parents explicitly; the spans of the instrumentations that matter
 // start synchronously inside their parent's scope (the gRPC server span around the handler's first
-// step, a Redis write inside the publish span; ioredis auto-pipelining keeps the queuing context, see
-// sdk.ts). A span started after an await in a handler is a root span.
+// step, a Redis write inside the publish span, sent as it is called). A span started after an await
+// in a handler is a root span.
 import { ROOT_CONTEXT, type Context, type ContextManager } from '@opentelemetry/api';
 
 export class SyncContextManager implements ContextManager {
