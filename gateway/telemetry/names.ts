@@ -34,6 +34,7 @@ export const attr = {
 
 /** messaging.operation.type values. */
 export const operationType = {
+  create: 'create',
   send: 'send',
   receive: 'receive',
   process: 'process',
@@ -42,8 +43,10 @@ export const operationType = {
 
 /** messaging.operation.name values, which also start the span names. */
 export const operationName = {
-  /** A Publish call's write of its batch: the creation context of its messages. */
+  /** A Publish call's write of its batch; the creation context of its message when it has one. */
   publish: 'publish',
+  /** One message of a batch of several: its creation context, a child of the batch's `publish`. */
+  create: 'create',
   /** One delivery attempt of one message to one Subscribe stream, ended at its settlement. */
   deliver: 'deliver',
   /** A subscriber's handling of one delivery (emitted by subscribers, not by the gateway). */

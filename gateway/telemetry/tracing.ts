@@ -1,7 +1,7 @@
-// Relay's spans: one per Publish (the creation context stored with its messages), one per delivery
-// attempt (child of that stored context, handed to the subscriber as the delivery's trace context,
-// ended at its settlement with the outcome), and dead-lettering. The rest of the gateway calls the
-// few functions below; when no tracer provider was set up they cost a branch.
+// Relay's spans: one per Publish, one per message published (its creation context, stored with it),
+// one per delivery attempt (child of that stored context, handed to the subscriber as the delivery's
+// trace context, ended at its settlement with the outcome), and dead-lettering. The rest of the
+// gateway calls the few functions below; when no tracer provider was set up they cost a branch.
 import {
   context,
   ROOT_CONTEXT,
@@ -98,10 +98,11 @@ async function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, m
 }
 
 /**
- * Publishes with a `publish <topic>` span covering the store write (the Redis write is its child). It
- * is the creation context of every message of the batch, stored with each: every delivery descends
- * from it. (The conventions' optional per-message `create` spans are not made: for batches they
- * would double the spans per message; the deliveries carry messaging.message.id.)
+ * Publishes with a `publish <topic>` span covering the store write (the Redis write is its child).
+ * Every message gets a span of its own, its creation context, stored with it, so that its deliveries
+ * descend from it: a single message's is the publish span itself; each message of a batch gets a
+ * `create <topic>` child of it, ended with its message id once stored. (The conventions would also
+ * link the publish span to every create span; its children already say as much.)
  */
 export async function tracePublish(
   topic: string,
@@ -120,14 +121,40 @@ export async function tracePublish(
   if (single) attributes[attr.bodySize] = messages[0]!.data.length;
   else attributes[attr.batchCount] = messages.length;
   return inSpan(spanName(operationName.publish, topic), SpanKind.PRODUCER, attributes, metadata, async (span) => {
-    const fields = spanFields(span);
-    const outcomes = await write(messages.map((message) => ({ ...message, ...fields })));
-    if (single) {
-      span.setAttribute(attr.messageId, outcomes[0]!.messageId);
-      if (outcomes[0]!.duplicate) span.setAttribute(attr.duplicate, true);
+    const creates = single ? [span] : startCreateSpans(topic, messages, trace.setSpan(context.active(), span));
+    let outcomes: PublishOutcome[] = [];
+    try {
+      outcomes = await write(messages.map((message, i) => ({ ...message, ...spanFields(creates[i]!) })));
+    } finally {
+      creates.forEach((create, i) => {
+        const outcome = outcomes[i];
+        if (outcome) create.setAttribute(attr.messageId, outcome.messageId);
+        if (outcome?.duplicate) create.setAttribute(attr.duplicate, true);
+        if (!single) create.end();
+      });
     }
     return outcomes;
   });
+}
+
+function startCreateSpans(topic: string, messages: readonly OutgoingMessage[], parent: Context): Span[] {
+  const name = spanName(operationName.create, topic);
+  return messages.map((message) =>
+    tracer!.startSpan(
+      name,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          [attr.messagingSystem]: messagingSystem,
+          [attr.operationType]: operationType.create,
+          [attr.operationName]: operationName.create,
+          [attr.destination]: topic,
+          [attr.bodySize]: message.data.length,
+        },
+      },
+      parent,
+    ),
+  );
 }
 
 export type TransactionStep = typeof operationName.prepare | typeof operationName.commit | typeof operationName.abort;

@@ -156,7 +156,7 @@ test('a rejected message gets a dead-lettering span under its delivery, with out
   assert.is(attribute(deadLettering, 'messaging.relay.dead_letter.topic'), undefined, 'no dead-letter topic: dropped');
 });
 
-test('a batch publish is one publish span, the parent of the deliveries of every message; a closed stream ends its deliveries as stream_closed', async ({
+test('a batch publish is one publish span with a create span per message, the parent of that message’s deliveries; a closed stream ends its deliveries as stream_closed', async ({
   client,
   setupError,
 }) => {
@@ -178,9 +178,15 @@ test('a batch publish is one publish span, the parent of the deliveries of every
   const publishSpan = tree.one(`publish ${topic}`);
   assert.is(attribute(publishSpan, 'messaging.batch.message_count'), 2);
   assert.is(attribute(publishSpan, 'messaging.message.id'), undefined, 'a batch span names no one message');
-  for (const id of ids) {
+  const creates = tree.named(`create ${topic}`);
+  assert.equal(
+    creates.map((span) => [parentId(span), attribute(span, 'messaging.message.id'), attribute(span, 'messaging.message.body.size')]),
+    ids.map((id, i) => [spanId(publishSpan), id, i + 1]),
+    tree.describe(),
+  );
+  for (const [i, id] of ids.entries()) {
     const deliveries = tree.named(`deliver ${topic}`).filter((span) => attribute(span, 'messaging.message.id') === id);
-    assert.ok(deliveries.every((span) => parentId(span) === spanId(publishSpan)), tree.describe());
+    assert.ok(deliveries.every((span) => parentId(span) === spanId(creates[i]!)), tree.describe());
     assert.equal(
       deliveries.map((span) => [attribute(span, 'messaging.relay.delivery.reason'), attribute(span, 'messaging.relay.settlement.outcome')]).sort(),
       [
