@@ -7,10 +7,12 @@ ENV NODE_ENV=production \
 WORKDIR /app
 
 COPY package.json package-lock.json .npmrc ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm ci
 
+# The gateway runs as plain JavaScript (dist/); the compiler then goes with the other dev dependencies.
 COPY . .
+RUN npm run build && npm prune --omit=dev && npm cache clean --force
 
 USER node
 EXPOSE 50051
-CMD ["npm", "start"]
+CMD ["node", "dist/gateway/main.js"]

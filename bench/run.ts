@@ -51,7 +51,7 @@ console.log(`## Relay benchmarks${options.quick ? ' (--quick: one run each, smal
 Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${software.redisServer}; Relay at ${software.relayCommit}.
 Load average at start: ${machine.loadAverage.join(' ')}.
 Everything shares these ${machine.cores} cores: the load generator (this process: every publisher and consumer), the gateway
-process (node --import tsx gateway/main.ts), its private redis-server, the private redis-server of raw Redis Streams, and
+process (node dist/gateway/main.js, as npm start runs it), its private redis-server, the private redis-server of raw Redis Streams, and
 the machine's RabbitMQ and NATS services (idle unless under test). Each table shows who used how much CPU.
 `);
 

@@ -1,6 +1,7 @@
-// A gateway process of the benchmark's own: `node [nodeArgs] --import tsx gateway/main.ts` on a free
-// loopback port. Like test/helpers/gateway.ts, plus node flags (--cpu-prof is not allowed in NODE_OPTIONS).
-import { spawn } from 'node:child_process';
+// A gateway process of the benchmark's own: `node [nodeArgs] dist/gateway/main.js` (what `npm start`
+// runs, built once per benchmark run) on a free loopback port. Like test/helpers/gateway.ts, plus node
+// flags (--cpu-prof is not allowed in NODE_OPTIONS).
+import { execFileSync, spawn } from 'node:child_process';
 import { freePort } from '../../test/helpers/redis-server.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -15,9 +16,15 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+let built = false;
+
 export async function startGatewayProcess(env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
+  if (!built) {
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    built = true;
+  }
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'gateway/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/gateway/main.js'], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', RELAY_LISTEN: `127.0.0.1:${port}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
