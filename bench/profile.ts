@@ -2,6 +2,7 @@
 // the profile: where the gateway's CPU goes by component, and the functions with the most self time.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { buildGateway } from './peers/gateway-process.ts';
 import { commandStats, resetStats, type CommandStat } from './peers/private-redis.ts';
 import { RelayTarget } from './peers/relay.ts';
 import { gatewayPid } from './scenarios/comparison.ts';
@@ -109,6 +110,8 @@ function commandTable(stats: readonly CommandStat[], messages: number): Table {
 export async function profileRelay(context: ScenarioContext, directory: string): Promise<ScenarioOutput<{ profile: string }>> {
   const { sizes } = context.options;
   mkdirSync(directory, { recursive: true });
+  // Before the clock starts: the profile's times count from the gateway's spawn.
+  buildGateway();
   const spawnedAt = performance.now();
   const target = await RelayTarget.start({
     fsync: 'everysec',

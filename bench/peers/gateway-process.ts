@@ -18,11 +18,15 @@ export interface GatewayProcess {
 
 let built = false;
 
+/** Builds dist/ (npm run build), once per benchmark run; startGatewayProcess calls it too. */
+export function buildGateway(): void {
+  if (built) return;
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  built = true;
+}
+
 export async function startGatewayProcess(env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
-  if (!built) {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-    built = true;
-  }
+  buildGateway();
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, 'dist/gateway/main.js'], {
     cwd: root,
