@@ -91,6 +91,11 @@ export class Dispatcher {
   private readonly extender: NodeJS.Timeout;
   /** The store's earliest due redelivery, as of the last receive. */
   private nextDueMs: number | null = null;
+  /**
+   * The last receive left nothing behind, and since then nothing was published, released or fell
+   * due: credit freed by settlements needs no receive until the store says there is news.
+   */
+  private drained = false;
   private readonly unwatch: () => void;
 
   readonly subscription: string;
@@ -101,11 +106,13 @@ export class Dispatcher {
     private readonly config: SubscriptionConfig,
     private readonly consumer: string,
     private readonly pollIntervalMs: number,
+    /** No message is larger: a receive that came back short with this much byte credit left took all there was. */
+    private readonly maxPayloadBytes: number,
     private readonly trace: Tracer,
   ) {
     this.subscription = config.name;
     this.ackDeadlineMs = config.ackDeadlineMs;
-    this.unwatch = store.watch(config.topic, () => this.wake());
+    this.unwatch = store.watch(config.topic, this.refresh);
     // Leases are renewed once half the deadline is left, checked four times per deadline: a renewal
     // goes out with at least a quarter of the deadline to spare;
     // holds whose lease passed unsettled here (settled elsewhere, or gone) are forgotten then.
@@ -155,7 +162,7 @@ export class Dispatcher {
     this.wakeSoon();
     return (outcome, results) => {
       holds.forEach((held, i) => held?.trace?.end(results?.[i] === 'invalid-receipt' ? 'expired' : outcome));
-      if (outcome === 'nack' || this.config.ordering) this.wake();
+      if (outcome === 'nack' || this.config.ordering) this.refresh();
     };
   }
 
@@ -179,6 +186,12 @@ export class Dispatcher {
 
   wake = (): void => {
     void untraced(() => this.pump());
+  };
+
+  /** Wakes the pump to receive: the store may have something new (a publish, a redelivery due). */
+  private readonly refresh = (): void => {
+    this.drained = false;
+    this.wake();
   };
 
   private wakeScheduled = false;
@@ -248,15 +261,19 @@ export class Dispatcher {
       do {
         this.again = false;
         await this.reconcile(Date.now());
-        for (let stream = this.nextReady(); stream; stream = this.nextReady()) {
+        for (let stream = this.nextReady(); stream && !this.drained; stream = this.nextReady()) {
           const credit = stream.credit();
+          const maxMessages = Math.min(credit.messages, maxReceive);
           const result = await this.store.receive(this.subscription, {
             consumer: this.consumer,
-            maxMessages: Math.min(credit.messages, maxReceive),
+            maxMessages,
             maxBytes: credit.bytes,
             allowOneOversized: stream.held.size === 0,
           });
           this.nextDueMs = result.nextDueMs;
+          // Fewer than asked for, and not for want of byte credit: the store had no more.
+          const bytes = result.deliveries.reduce((sum, delivery) => sum + delivery.message.data.length, 0);
+          if (result.deliveries.length < maxMessages && credit.bytes - bytes >= this.maxPayloadBytes) this.drained = true;
           if (result.deliveries.length === 0) break;
           this.trace(() => ({ subscription: this.subscription, count: result.deliveries.length }), 'leased');
           this.hand(stream, result.deliveries);
@@ -264,6 +281,7 @@ export class Dispatcher {
       } while (this.again);
     } catch (error) {
       // The subscription is gone or the store unreachable: every stream ends; clients reconnect.
+      this.drained = false;
       for (const stream of [...this.streams]) stream.sink.fail(error);
     } finally {
       this.pumping = false;
@@ -323,7 +341,7 @@ export class Dispatcher {
     // A blocked stream is reconciled when its gap is over: its credit may have been freed elsewhere.
     let poll = this.pollIntervalMs;
     for (const stream of this.streams) if (stream.blocked()) poll = Math.min(poll, Math.max(1, stream.reconcileAfterMs - now));
-    this.timer = setTimeout(this.wake, untilDue > 0 ? Math.min(poll, untilDue) : poll);
+    this.timer = setTimeout(this.refresh, untilDue > 0 ? Math.min(poll, untilDue) : poll);
     this.timer.unref();
   }
 

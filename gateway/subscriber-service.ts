@@ -184,7 +184,7 @@ export function subscriberService(context: GatewayContext): SubscriberService {
       let dispatcher = dispatchers.get(name);
       if (!dispatcher) {
         // Outside this call's trace: the dispatcher's own store calls belong to no RPC.
-        dispatcher = untraced(() => new Dispatcher(store, subscription, config.gatewayId, config.pollIntervalMs, traceStore));
+        dispatcher = untraced(() => new Dispatcher(store, subscription, config.gatewayId, config.pollIntervalMs, config.maxPayloadBytes, traceStore));
         dispatchers.set(name, dispatcher);
       }
       const owner = dispatcher;
