@@ -96,6 +96,8 @@ export class Dispatcher {
    * due: credit freed by settlements needs no receive until the store says there is news.
    */
   private drained = false;
+  /** Counts refreshes, so that news arriving during a receive is not lost to its short answer. */
+  private refreshes = 0;
   private readonly unwatch: () => void;
 
   readonly subscription: string;
@@ -190,6 +192,7 @@ export class Dispatcher {
 
   /** Wakes the pump to receive: the store may have something new (a publish, a redelivery due). */
   private readonly refresh = (): void => {
+    this.refreshes++;
     this.drained = false;
     this.wake();
   };
@@ -264,6 +267,7 @@ export class Dispatcher {
         for (let stream = this.nextReady(); stream && !this.drained; stream = this.nextReady()) {
           const credit = stream.credit();
           const maxMessages = Math.min(credit.messages, maxReceive);
+          const refreshes = this.refreshes;
           const result = await this.store.receive(this.subscription, {
             consumer: this.consumer,
             maxMessages,
@@ -271,9 +275,10 @@ export class Dispatcher {
             allowOneOversized: stream.held.size === 0,
           });
           this.nextDueMs = result.nextDueMs;
-          // Fewer than asked for, and not for want of byte credit: the store had no more.
+          // Fewer than asked for, and not for want of byte credit: the store had no more (unless news came meanwhile).
           const bytes = result.deliveries.reduce((sum, delivery) => sum + delivery.message.data.length, 0);
-          if (result.deliveries.length < maxMessages && credit.bytes - bytes >= this.maxPayloadBytes) this.drained = true;
+          const short = result.deliveries.length < maxMessages && credit.bytes - bytes >= this.maxPayloadBytes;
+          if (short && refreshes === this.refreshes) this.drained = true;
           if (result.deliveries.length === 0) break;
           this.trace(() => ({ subscription: this.subscription, count: result.deliveries.length }), 'leased');
           this.hand(stream, result.deliveries);
