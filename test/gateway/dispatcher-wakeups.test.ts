@@ -4,14 +4,23 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryMessageStore } from '../../adapters/memory/memory-store.ts';
-import type { ReceiveRequest, ReceiveResult } from '../../adapters/store.ts';
+import type { Receipt, ReceiveRequest, ReceiveResult, Settlement } from '../../adapters/store.ts';
 import { publish, sleep, TestSubscriber, topicWithSubscriptions } from '../helpers/client.ts';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.ts';
 
-/** The memory store, counting receives, and running `duringNextReceive` after the next one has its answer. */
+/**
+ * The memory store, counting receives, running `duringNextReceive` after the next one has its answer,
+ * and taking `ackDelayMs` to apply an ack.
+ */
 class WatchedStore extends MemoryMessageStore {
   receives = 0;
   duringNextReceive: (() => Promise<void>) | undefined;
+  ackDelayMs = 0;
+
+  override async ack(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]> {
+    await sleep(this.ackDelayMs);
+    return super.ack(subscription, receipts);
+  }
 
   override async receive(subscription: string, request: ReceiveRequest): Promise<ReceiveResult> {
     this.receives++;
@@ -59,6 +68,19 @@ test('a message published while a receive is under way is delivered at once, tho
   await publish(running.client, topic, [{ data: Buffer.from('wake') }]);
   const delivered = await stream.take(2, 2000);
   assert.equal(delivered.map((d) => d.message!.data.toString()).sort(), ['during', 'wake']);
+  stream.cancel();
+});
+
+test('an ack frees its stream’s credit as it arrives, not once the store applied it', async ({ store, running }) => {
+  const { topic, subscriptions } = await topicWithSubscriptions(running.client);
+  const stream = new TestSubscriber(running.client, subscriptions[0]!, { maxOutstandingMessages: 1 });
+  await publish(running.client, topic, [{ data: Buffer.from('a') }, { data: Buffer.from('b') }]);
+  const [first] = await stream.take(1);
+  store.ackDelayMs = 1500;
+  const ackedAt = Date.now();
+  stream.ack([first!.receipt]);
+  await stream.take(2, 1000);
+  assert.ok(Date.now() - ackedAt < 1000, 'the second delivery came while the ack was still being applied');
   stream.cancel();
 });
 
