@@ -49,6 +49,9 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   const server = new Server({
     'grpc.max_receive_message_length': maxMessageBytes,
     'grpc.max_send_message_length': -1,
+    // No channelz service is offered, and its per-call bookkeeping cost about 9% of the gateway's CPU
+    // at 1,000 single-message publishes/s.
+    'grpc.enable_channelz': 0,
     'grpc.keepalive_time_ms': config.keepaliveTimeMs,
     'grpc.keepalive_timeout_ms': config.keepaliveTimeoutMs,
     interceptors: [metadataLimit(config.maxMetadataBytes), ...security.interceptors()],
