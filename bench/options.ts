@@ -71,7 +71,7 @@ export const usage = `usage: npm run bench -- [--quick] [--runs N] [--only ${kno
   --quick     one run of each scenario with smaller counts (under 2 minutes)
   --runs N    repetitions of every measurement (medians are shown); default 3, 1 with --quick
   --only ...  run only these scenarios (comma separated)
-  --systems . compare only the systems whose name starts with one of these (comma separated, e.g. relay,redis)
+  --systems S  compare only the systems whose name starts with one of S (comma separated, e.g. relay,redis)
   --profile   also profile the gateway (node --cpu-prof) during a Relay end-to-end run and print where its CPU goes`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
