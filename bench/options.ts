@@ -68,11 +68,11 @@ export interface BenchOptions {
 }
 
 export const usage = `usage: npm run bench -- [--quick] [--runs N] [--only ${knownIds.join(',')}] [--profile]
-  --quick     one run of each scenario with smaller counts (under 2 minutes)
-  --runs N    repetitions of every measurement (medians are shown); default 3, 1 with --quick
-  --only ...  run only these scenarios (comma separated)
+  --quick      one run of each scenario with smaller counts (under 2 minutes)
+  --runs N     repetitions of every measurement (medians are shown); default 3, 1 with --quick
+  --only ...   run only these scenarios (comma separated)
   --systems S  compare only the systems whose name starts with one of S (comma separated, e.g. relay,redis)
-  --profile   also profile the gateway (node --cpu-prof) during a Relay end-to-end run and print where its CPU goes`;
+  --profile    also profile the gateway (node --cpu-prof) during a Relay end-to-end run and print where its CPU goes`;
 
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
