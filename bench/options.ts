@@ -67,7 +67,7 @@ export interface BenchOptions {
   readonly systems: readonly string[];
 }
 
-export const usage = `usage: npm run bench -- [--quick] [--runs N] [--only ${knownIds.join(',')}] [--profile]
+export const usage = `usage: npm run bench -- [--quick] [--runs N] [--only ${knownIds.join(',')}] [--systems S] [--profile]
   --quick      one run of each scenario with smaller counts (under 2 minutes)
   --runs N     repetitions of every measurement (medians are shown); default 3, 1 with --quick
   --only ...   run only these scenarios (comma separated)
