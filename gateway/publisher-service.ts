@@ -14,7 +14,7 @@ export function publisherService(context: GatewayContext): PublisherServiceHandl
       const [tracestate] = call.metadata.get('tracestate');
       const messages = toOutgoing(request.messages, context.config, traceContext(traceparent, tracestate));
       const started = performance.now();
-      // With tracing on, each message is stored with its publish span's context rather than the publisher's.
+      // With tracing on, each message is stored with its own span's context rather than the publisher's.
       const outcomes = await tracePublish(topic, messages, call.metadata, (stored) => context.store.publish(topic, stored));
       context.metrics?.publishedBatch(topic, outcomes, (performance.now() - started) / 1000);
       return { results: outcomes.map((outcome) => ({ messageId: outcome.messageId, duplicate: outcome.duplicate })) };

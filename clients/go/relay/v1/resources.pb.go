@@ -584,8 +584,9 @@ type ReceivedMessage struct {
 	// When Relay stored the message.
 	PublishTime *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=publish_time,json=publishTime,proto3" json:"publish_time,omitempty"`
 	// The W3C trace context to continue when processing this delivery: with tracing on, the context
-	// of the gateway's span for this delivery attempt (a child of the message's publish span); with
-	// tracing off, the publisher's context as stored.
+	// of the gateway's span for this delivery attempt (a child of the message's own span: its create
+	// span, or the publish span of a message published alone); with tracing off, the publisher's
+	// context as stored.
 	Traceparent string `protobuf:"bytes,6,opt,name=traceparent,proto3" json:"traceparent,omitempty"`
 	// The W3C tracestate that goes with traceparent, if any.
 	Tracestate string `protobuf:"bytes,7,opt,name=tracestate,proto3" json:"tracestate,omitempty"`
