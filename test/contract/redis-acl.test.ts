@@ -10,7 +10,7 @@ import { connect, publish, TestSubscriber, topicWithSubscriptions } from '../hel
 import { startGateway } from '../helpers/gateway.ts';
 import { startRedisCluster } from '../helpers/redis-cluster.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
-import { defineStoreContract } from './store-contract.ts';
+import { defineStoreContract, storeOn } from './store-contract.ts';
 
 const PASSWORD = 'acl-test-password';
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -144,11 +144,5 @@ defineStoreContract('redis as the README ACL user', async (options = {}) => {
     url: `redis://relay:${PASSWORD}@127.0.0.1:${redis.port}`,
     finishedTransactionTtlMs: options.finishedTransactionTtlMs,
   });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await redis.stop();
-    },
-  };
+  return storeOn(store, () => redis.stop());
 });

@@ -3,7 +3,7 @@
 // checks their documented answer, unimplemented, instead.
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { startRedisCluster } from '../helpers/redis-cluster.ts';
-import { defineStoreContract } from './store-contract.ts';
+import { defineStoreContract, storeOn } from './store-contract.ts';
 
 defineStoreContract('redis cluster', async (options = {}) => {
   const cluster = await startRedisCluster(3);
@@ -12,11 +12,5 @@ defineStoreContract('redis cluster', async (options = {}) => {
     clusterNodes: cluster.addresses,
     finishedTransactionTtlMs: options.finishedTransactionTtlMs,
   });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      await cluster.stop();
-    },
-  };
+  return storeOn(store, () => cluster.stop());
 }, { transactions: 'unimplemented' });

@@ -3,7 +3,7 @@
 // single tests share the setup; it stops when the last store is cleaned up.
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { startRedisSentinel, type RedisSentinelSetup } from '../helpers/redis-sentinel.ts';
-import { defineStoreContract } from './store-contract.ts';
+import { defineStoreContract, storeOn } from './store-contract.ts';
 
 let setup: Promise<RedisSentinelSetup> | undefined;
 let stores = 0;
@@ -19,14 +19,10 @@ defineStoreContract('redis via sentinel', async (options = {}) => {
     sentinelName: sentinel.name,
     finishedTransactionTtlMs: options.finishedTransactionTtlMs,
   });
-  return {
-    store,
-    cleanup: async () => {
-      await store.close();
-      if (--stores === 0) {
-        setup = undefined;
-        await sentinel.stop();
-      }
-    },
-  };
+  return storeOn(store, async () => {
+    if (--stores === 0) {
+      setup = undefined;
+      await sentinel.stop();
+    }
+  });
 });

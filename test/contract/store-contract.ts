@@ -26,6 +26,17 @@ export interface StoreFixture {
   cleanup(): Promise<void>;
 }
 
+/** A store running on a server of the test's own: cleanup closes the store, then stops the server. */
+export function storeOn(store: MessageStore, stopServer: () => Promise<void>): StoreFixture {
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await stopServer();
+    },
+  };
+}
+
 /** Settings a test may ask of a store of its own; every adapter takes them under these names. */
 export interface StoreOptions {
   /** Passed on to the store; its own default when absent. */
