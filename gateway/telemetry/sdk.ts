@@ -3,7 +3,8 @@
 // nothing is loaded beyond the API: no provider, no instrumentation, no exporter.
 import { createRequire } from 'node:module';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OtlpBatchSpanProcessor, otlpTransport, type SpanBatchTransport } from './otlp-batch-processor.ts';
 import { SyncContextManager } from './sync-context.ts';
 import { useTracerProvider } from './tracing.ts';
 
@@ -34,8 +35,8 @@ export function serviceName(): string {
   return process.env.OTEL_SERVICE_NAME || 'relay';
 }
 
-/** The span exporter the environment asks for, or undefined when it names no endpoint. */
-function exporterFromEnvironment(env: NodeJS.ProcessEnv): SpanExporter | undefined {
+/** The OTLP transport the environment asks for, or undefined when it names no endpoint. */
+function transportFromEnvironment(env: NodeJS.ProcessEnv): SpanBatchTransport | undefined {
   const exporters = (env.OTEL_TRACES_EXPORTER ?? '').split(',').map((name) => name.trim()).filter(Boolean);
   if (exporters.includes('none')) return undefined;
   if (exporters.some((name) => name !== 'otlp')) {
@@ -43,15 +44,8 @@ function exporterFromEnvironment(env: NodeJS.ProcessEnv): SpanExporter | undefin
   }
   if (!env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT && !env.OTEL_EXPORTER_OTLP_ENDPOINT) return undefined;
   const protocol = env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || 'http/protobuf';
-  // The exporters read the endpoint, headers, timeout and compression from the same variables.
-  if (protocol === 'grpc') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc') as typeof import('@opentelemetry/exporter-trace-otlp-grpc');
-    return new OTLPTraceExporter();
-  }
-  if (protocol === 'http/protobuf') {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    return new OTLPTraceExporter();
-  }
+  // The transports read the endpoint, headers, timeout and compression from the same variables.
+  if (protocol === 'grpc' || protocol === 'http/protobuf') return otlpTransport(protocol);
   throw new TelemetryConfigError(`OTEL_EXPORTER_OTLP_PROTOCOL must be grpc or http/protobuf, got ${JSON.stringify(protocol)}`);
 }
 
@@ -66,20 +60,20 @@ const diagLevels: Record<string, DiagLogLevel> = {
 };
 
 /**
- * Sets tracing up once per process: a NodeTracerProvider (sampler from OTEL_TRACES_SAMPLER, batch
- * export tuned by OTEL_BSP_*), W3C propagation, a synchronous context manager, and the gRPC and
- * ioredis instrumentations. Answers
- * undefined, and leaves tracing off, when there is nothing to export to.
+ * Sets tracing up once per process: a NodeTracerProvider (sampler from OTEL_TRACES_SAMPLER; spans
+ * encoded to OTLP as they end and exported in batches tuned by OTEL_BSP_*, see
+ * otlp-batch-processor.ts), W3C propagation, a synchronous context manager, and the gRPC and ioredis
+ * instrumentations. Answers undefined, and leaves tracing off, when there is nothing to export to.
  */
 export function startTracing(options: TracingOptions = {}): TracingHandle | undefined {
   if (running) return running;
   const env = process.env;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  const exporter = options.spanProcessors ? undefined : exporterFromEnvironment(env);
-  if (!options.spanProcessors && !exporter) return undefined;
-  const { BatchSpanProcessor, NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
-  const processors = options.spanProcessors ?? [new BatchSpanProcessor(exporter!)];
+  const transport = options.spanProcessors ? undefined : transportFromEnvironment(env);
+  if (!options.spanProcessors && !transport) return undefined;
   diag.setLogger(new DiagConsoleLogger(), diagLevels[(env.OTEL_LOG_LEVEL ?? '').toLowerCase()] ?? DiagLogLevel.ERROR);
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const processors = options.spanProcessors ?? [new OtlpBatchSpanProcessor(transport!)];
 
   const { defaultResource, detectResources, envDetector, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const resource = defaultResource()
