@@ -81,85 +81,87 @@ test('every key and channel follows keys.ts and every script run is a file, afte
   const call = <T>(service: 'admin' | 'subscriber' | 'transactions', method: string, request: object) =>
     client.call<T>(client[service], method, request);
   const streams: TestSubscriber[] = [];
+  // The outer finally stops the monitor and the Redis server whatever fails: left running, they keep this file's process alive.
   try {
-    // Names validation refuses never reach Redis.
-    for (const name of ['a{b}', '{a}', 'a:b', 'a*', '*', 'ünï', 'a b', 'x'.repeat(201), '.a', '-a', 'a\n', ...hostile]) {
-      assert.is(await statusOf(call('admin', 'CreateTopic', { topic: { name } })), status.INVALID_ARGUMENT, JSON.stringify(name));
-      assert.is(
-        await statusOf(call('admin', 'CreateSubscription', { subscription: { name, topic: longTopic } })),
-        status.INVALID_ARGUMENT,
-        JSON.stringify(name),
-      );
+    try {
+      // Names validation refuses never reach Redis.
+      for (const name of ['a{b}', '{a}', 'a:b', 'a*', '*', 'ünï', 'a b', 'x'.repeat(201), '.a', '-a', 'a\n', ...hostile]) {
+        assert.is(await statusOf(call('admin', 'CreateTopic', { topic: { name } })), status.INVALID_ARGUMENT, JSON.stringify(name));
+        assert.is(
+          await statusOf(call('admin', 'CreateSubscription', { subscription: { name, topic: longTopic } })),
+          status.INVALID_ARGUMENT,
+          JSON.stringify(name),
+        );
+      }
+
+      for (const name of names.topics) await call('admin', 'CreateTopic', { topic: { name, maxBacklogMessages: 1000 } });
+      const earliest = 'START_POSITION_EARLIEST';
+      await call('admin', 'CreateSubscription', {
+        subscription: {
+          name: longSubscription,
+          topic: longTopic,
+          startPosition: earliest,
+          enableOrdering: true,
+          deadLetterTopic,
+          maxDeliveryAttempts: 2,
+          retryPolicy: { minimumBackoff: { nanos: 10_000_000 }, maximumBackoff: { nanos: 20_000_000 } },
+        },
+      });
+      await call('admin', 'CreateSubscription', { subscription: { name: 'subscriptions', topic: longTopic, startPosition: earliest } });
+      await call('admin', 'CreateSubscription', { subscription: { name: 'a.b-c_d', topic: deadLetterTopic, startPosition: earliest } });
+
+      // Hostile text everywhere a message carries user text; each ordering key twice, so some are parked.
+      const messages = [...hostile, ...hostile].map((text, i) => ({
+        data: Buffer.from(text),
+        attributes: { [text.slice(0, 200)]: text, 'a:*{}': text },
+        orderingKey: text,
+        idempotencyKey: `${text.slice(0, 250)}${i}`,
+      }));
+      await publish(client, longTopic, messages);
+      assert.equal((await publish(client, longTopic, messages.slice(0, 3))).results.map((r: { duplicate: boolean }) => r.duplicate), [true, true, true]);
+
+      // Settle every way there is, with hostile reasons: nack (then the retries run out), reject, ack.
+      const consumer = new TestSubscriber(client, longSubscription);
+      const deadLetters = new TestSubscriber(client, 'a.b-c_d');
+      streams.push(consumer, deadLetters);
+      const firsts = await consumer.take(hostile.length, 10_000);
+      await call('subscriber', 'Nack', { subscription: longSubscription, receipts: [firsts[0]!.receipt], reason: hostile[7] });
+      await call('subscriber', 'Reject', { subscription: longSubscription, receipts: [firsts[1]!.receipt], reason: hostile[0] });
+      await call('subscriber', 'Ack', { subscription: longSubscription, receipts: firsts.slice(2).map((d) => d.receipt) });
+      await consumer.until(() => consumer.deliveries.some((d) => d.deliveryAttempt === 2), 10_000, 'the nacked message again');
+      const again = consumer.deliveries.find((d) => d.deliveryAttempt === 2)!;
+      await call('subscriber', 'Nack', { subscription: longSubscription, receipts: [again.receipt], reason: hostile[5] });
+      await deadLetters.until(() => deadLetters.deliveries.length >= 2, 10_000, 'two dead letters');
+      await call('subscriber', 'Ack', { subscription: 'a.b-c_d', receipts: deadLetters.deliveries.map((d) => d.receipt) });
+      assert.is((await call<{ redriven: string }>('admin', 'Redrive', { deadLetterTopic })).redriven, '2');
+
+      await call('admin', 'Seek', { subscription: 'subscriptions', time: { seconds: 0 } });
+      await call('admin', 'GetSubscriptionStats', { subscription: 'subscriptions' });
+      await call('admin', 'InspectMessage', { topic: longTopic, messageId: firsts[0]!.message!.messageId });
+
+      const other = new TestSubscriber(client, 'subscriptions', { maxOutstandingMessages: 1 });
+      streams.push(other);
+      const [held] = await other.take(1, 10_000);
+      await call('transactions', 'Prepare', {
+        transactionId,
+        messages: [{ topic: longTopic, data: Buffer.from(hostile[3]!), attributes: { [hostile[2]!]: hostile[4]! }, orderingKey: hostile[1] }],
+        acks: [{ subscription: 'subscriptions', receipt: held!.receipt }],
+      });
+      await call('transactions', 'Commit', { transactionId });
+      await sleep(500); // housekeeping (trim, dead-letter outboxes) runs at least once
+
+      const channels = spawnSync('redis-cli', ['-p', String(redis.port), 'pubsub', 'channels'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+      const streamStates = streams.map((stream) => (stream.error ? String(stream.error) : stream.ended ? 'ended' : 'open'));
+      assert.ok(channels.length > 0, `the gateway listens on channels (streams: ${streamStates.join(', ')})`);
+      for (const channel of channels) {
+        const topic = new RegExp(`^relay:\\{(${NAME})\\}:ready$`).exec(channel)?.[1];
+        assert.ok(topic && names.topics.includes(topic), `channel ${JSON.stringify(channel)} is a ready channel of a topic of the run`);
+      }
+    } finally {
+      for (const stream of streams) stream.cancel();
+      await running.gateway.close();
     }
 
-    for (const name of names.topics) await call('admin', 'CreateTopic', { topic: { name, maxBacklogMessages: 1000 } });
-    const earliest = 'START_POSITION_EARLIEST';
-    await call('admin', 'CreateSubscription', {
-      subscription: {
-        name: longSubscription,
-        topic: longTopic,
-        startPosition: earliest,
-        enableOrdering: true,
-        deadLetterTopic,
-        maxDeliveryAttempts: 2,
-        retryPolicy: { minimumBackoff: { nanos: 10_000_000 }, maximumBackoff: { nanos: 20_000_000 } },
-      },
-    });
-    await call('admin', 'CreateSubscription', { subscription: { name: 'subscriptions', topic: longTopic, startPosition: earliest } });
-    await call('admin', 'CreateSubscription', { subscription: { name: 'a.b-c_d', topic: deadLetterTopic, startPosition: earliest } });
-
-    // Hostile text everywhere a message carries user text; each ordering key twice, so some are parked.
-    const messages = [...hostile, ...hostile].map((text, i) => ({
-      data: Buffer.from(text),
-      attributes: { [text.slice(0, 200)]: text, 'a:*{}': text },
-      orderingKey: text,
-      idempotencyKey: `${text.slice(0, 250)}${i}`,
-    }));
-    await publish(client, longTopic, messages);
-    assert.equal((await publish(client, longTopic, messages.slice(0, 3))).results.map((r: { duplicate: boolean }) => r.duplicate), [true, true, true]);
-
-    // Settle every way there is, with hostile reasons: nack (then the retries run out), reject, ack.
-    const consumer = new TestSubscriber(client, longSubscription);
-    const deadLetters = new TestSubscriber(client, 'a.b-c_d');
-    streams.push(consumer, deadLetters);
-    const firsts = await consumer.take(hostile.length, 10_000);
-    await call('subscriber', 'Nack', { subscription: longSubscription, receipts: [firsts[0]!.receipt], reason: hostile[7] });
-    await call('subscriber', 'Reject', { subscription: longSubscription, receipts: [firsts[1]!.receipt], reason: hostile[0] });
-    await call('subscriber', 'Ack', { subscription: longSubscription, receipts: firsts.slice(2).map((d) => d.receipt) });
-    await consumer.until(() => consumer.deliveries.some((d) => d.deliveryAttempt === 2), 10_000, 'the nacked message again');
-    const again = consumer.deliveries.find((d) => d.deliveryAttempt === 2)!;
-    await call('subscriber', 'Nack', { subscription: longSubscription, receipts: [again.receipt], reason: hostile[5] });
-    await deadLetters.until(() => deadLetters.deliveries.length >= 2, 10_000, 'two dead letters');
-    await call('subscriber', 'Ack', { subscription: 'a.b-c_d', receipts: deadLetters.deliveries.map((d) => d.receipt) });
-    assert.is((await call<{ redriven: string }>('admin', 'Redrive', { deadLetterTopic })).redriven, '2');
-
-    await call('admin', 'Seek', { subscription: 'subscriptions', time: { seconds: 0 } });
-    await call('admin', 'GetSubscriptionStats', { subscription: 'subscriptions' });
-    await call('admin', 'InspectMessage', { topic: longTopic, messageId: firsts[0]!.message!.messageId });
-
-    const other = new TestSubscriber(client, 'subscriptions', { maxOutstandingMessages: 1 });
-    streams.push(other);
-    const [held] = await other.take(1, 10_000);
-    await call('transactions', 'Prepare', {
-      transactionId,
-      messages: [{ topic: longTopic, data: Buffer.from(hostile[3]!), attributes: { [hostile[2]!]: hostile[4]! }, orderingKey: hostile[1] }],
-      acks: [{ subscription: 'subscriptions', receipt: held!.receipt }],
-    });
-    await call('transactions', 'Commit', { transactionId });
-    await sleep(500); // housekeeping (trim, dead-letter outboxes) runs at least once
-
-    const channels = spawnSync('redis-cli', ['-p', String(redis.port), 'pubsub', 'channels'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
-    assert.ok(channels.length > 0, 'the gateway listens on channels');
-    for (const channel of channels) {
-      const topic = new RegExp(`^relay:\\{(${NAME})\\}:ready$`).exec(channel)?.[1];
-      assert.ok(topic && names.topics.includes(topic), `channel ${JSON.stringify(channel)} is a ready channel of a topic of the run`);
-    }
-  } finally {
-    for (const stream of streams) stream.cancel();
-    await running.gateway.close();
-  }
-
-  try {
     const keys = spawnSync('redis-cli', ['-p', String(redis.port), '--scan'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
     assert.ok(keys.length > 20, `the run left keys to check: ${keys.length}`);
     for (const key of keys) {
