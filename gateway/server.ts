@@ -1,4 +1,4 @@
-import { Server } from '@grpc/grpc-js';
+import { Server, type ServiceDefinition } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import type { MessageStore } from '../adapters/store.ts';
@@ -12,6 +12,7 @@ import { publisherService } from './publisher-service.ts';
 import { enforcePingPolicy } from './security/ping-policy.ts';
 import { GatewaySecurity } from './security/security.ts';
 import { runHousekeeping } from './housekeeping.ts';
+import { encodeSubscribeResponse } from './subscribe-response-encoding.ts';
 import { subscriberService } from './subscriber-service.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
 import { serviceName } from './telemetry/sdk.ts';
@@ -59,7 +60,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
 
   const subscriber = subscriberService(context);
   server.addService(relay.PublisherService!.service, publisherService(context));
-  server.addService(relay.SubscriberService!.service, subscriber.handlers);
+  server.addService(withSubscribeResponseEncoder(relay.SubscriberService!.service), subscriber.handlers);
   server.addService(relay.AdminService!.service, adminService(context));
   server.addService(relay.TransactionService!.service, transactionService(context));
 
@@ -111,6 +112,14 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
       else log.error({ problems }, 'security files not all reloaded; the previous ones stay in force where a file is wrong');
     },
   };
+}
+
+/**
+ * The service with Subscribe's responses encoded by encodeSubscribeResponse, same bytes for about a
+ * third of the CPU of protobufjs's fromObject and encode. Handlers still write SubscribeResponse objects.
+ */
+function withSubscribeResponseEncoder(service: ServiceDefinition): ServiceDefinition {
+  return { ...service, Subscribe: { ...service.Subscribe, responseSerialize: encodeSubscribeResponse } };
 }
 
 /** The host part of host:port ([v6] without brackets): /metrics listens where gRPC does. */

@@ -8,16 +8,10 @@ import type { Attributes, HrTime, SpanContext } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { ProtoWriter, shortStringLength, varintSize } from '../protobuf-writer.ts';
 
-/** Strings up to this many UTF-16 units are copied in JavaScript; longer ones by Buffer#write. */
-const shortStringLength = 20;
 /** Each span message gets this many bytes for its length up front (128 B to 16 KiB: most spans). */
 const spanLengthBytes = 2;
-
-/** Bytes of the varint of a length (non-negative, below 2^32). */
-function varintSize(value: number): number {
-  return value < 0x80 ? 1 : value < 0x4000 ? 2 : value < 0x200000 ? 3 : value < 0x10000000 ? 4 : 5;
-}
 
 /** One hex digit's value; anything else gets what the SDK's hexToBinary gives it, for identical bytes. */
 function nibble(code: number): number {
@@ -91,79 +85,8 @@ const flagIsRemote = 0x200;
 const minInt64 = -(2 ** 63);
 const maxInt64Exclusive = 2 ** 63;
 
-/** A growing buffer with the protobuf primitives spans need. Callers reserve room before writing bytes. */
-class ProtoWriter {
-  bytes: Buffer;
-  pos = 0;
-
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafe(capacity);
-  }
-
-  /** Room for `count` more bytes. */
-  reserve(count: number): void {
-    const needed = this.pos + count;
-    if (needed <= this.bytes.length) return;
-    let capacity = Math.max(this.bytes.length * 2, 64);
-    while (capacity < needed) capacity *= 2;
-    const grown = Buffer.allocUnsafe(capacity);
-    this.bytes.copy(grown, 0, 0, this.pos);
-    this.bytes = grown;
-  }
-
-  byte(value: number): void {
-    this.reserve(1);
-    this.bytes[this.pos++] = value;
-  }
-
-  /** A varint, as the SDK writes any number: uint32 as is, the rest as 64-bit two's complement. */
-  varint(value: number): void {
-    this.reserve(10);
-    if (value >= 0 && value <= 0xffffffff) {
-      let rest = value >>> 0;
-      while (rest > 0x7f) {
-        this.bytes[this.pos++] = (rest & 0x7f) | 0x80;
-        rest >>>= 7;
-      }
-      this.bytes[this.pos++] = rest;
-      return;
-    }
-    const magnitude = Math.abs(value);
-    let low = magnitude >>> 0;
-    let high = (magnitude / 0x100000000) >>> 0;
-    if (value < 0) {
-      low = (~low + 1) >>> 0;
-      high = (~high + (low === 0 ? 1 : 0)) >>> 0;
-    }
-    while (high !== 0 || low > 0x7f) {
-      this.bytes[this.pos++] = (low & 0x7f) | 0x80;
-      low = ((low >>> 7) | (high << 25)) >>> 0;
-      high >>>= 7;
-    }
-    this.bytes[this.pos++] = low;
-  }
-
-  fixed32(value: number): void {
-    this.reserve(4);
-    this.uint32At(this.pos, value);
-    this.pos += 4;
-  }
-
-  /** Little-endian, stored byte by byte: cheaper than Buffer#writeUInt32LE and its checks. */
-  private uint32At(at: number, value: number): void {
-    const bytes = this.bytes;
-    bytes[at] = value;
-    bytes[at + 1] = value >>> 8;
-    bytes[at + 2] = value >>> 16;
-    bytes[at + 3] = value >>> 24;
-  }
-
-  double(value: number): void {
-    this.reserve(8);
-    this.bytes.writeDoubleLE(value, this.pos);
-    this.pos += 8;
-  }
-
+/** The shared ProtoWriter, plus what only spans need: nanosecond times, hex ids, attributes in one go. */
+class OtlpWriter extends ProtoWriter {
   /**
    * Nanoseconds since the epoch as fixed64. seconds * 1e9 = seconds * 1953125 * 2^9, and
    * seconds * 1953125 stays below 2^53 (exact) for any seconds below 2^32, the year 2106.
@@ -176,35 +99,6 @@ class ProtoWriter {
     this.uint32At(this.pos, low >>> 0);
     this.uint32At(this.pos + 4, (Math.floor(scaled / 0x800000) + carry) >>> 0);
     this.pos += 8;
-  }
-
-  /** A length-prefixed UTF-8 string (lone surrogates become U+FFFD, as TextEncoder makes them). */
-  string(value: string): void {
-    const length = value.length;
-    this.reserve(5 + 3 * length);
-    if (length <= shortStringLength) {
-      const end = this.asciiAt(this.pos + 1, value);
-      if (end >= 0) {
-        this.bytes[this.pos] = length;
-        this.pos = end;
-        return;
-      }
-    }
-    // UTF-8 takes at least one byte per UTF-16 unit: the prefix is at least varintSize(length) long.
-    const guessed = varintSize(length);
-    const written = this.bytes.write(value, this.pos + guessed, 'utf8');
-    this.lengthAt(this.pos, guessed, written);
-  }
-
-  /** Copies an ASCII string to `at` (room reserved); answers where it ends, or -1 if it is not ASCII. */
-  private asciiAt(at: number, value: string): number {
-    const bytes = this.bytes;
-    for (let i = 0; i < value.length; i++) {
-      const code = value.charCodeAt(i);
-      if (code >= 0x80) return -1;
-      bytes[at++] = code;
-    }
-    return at;
   }
 
   /**
@@ -251,18 +145,6 @@ class ProtoWriter {
     return true;
   }
 
-  /** Raw bytes prefixed with their length. */
-  bytesField(value: Uint8Array): void {
-    this.varint(value.length);
-    this.raw(value);
-  }
-
-  raw(value: Uint8Array): void {
-    this.reserve(value.length);
-    this.bytes.set(value, this.pos);
-    this.pos += value.length;
-  }
-
   /** A hex id as bytes, length-prefixed. */
   hexId(hex: string): void {
     const length = hex.length >>> 1;
@@ -273,40 +155,6 @@ class ProtoWriter {
     for (let i = 0; i < 2 * length; i += 2) bytes[at++] = (nibble(hex.charCodeAt(i)) << 4) | nibble(hex.charCodeAt(i + 1));
     this.pos = at;
   }
-
-  /** Starts a nested message of unknown length: `reserved` bytes are kept for its length. */
-  begin(reserved = 1): number {
-    this.reserve(reserved);
-    const start = this.pos;
-    this.pos += reserved;
-    return start;
-  }
-
-  /** Ends the nested message begun at `start`. */
-  end(start: number, reserved = 1): void {
-    this.lengthAt(start, reserved, this.pos - start - reserved);
-  }
-
-  /**
-   * Writes `length` as a varint at `start`, where `reserved` bytes were kept for it before the
-   * `length` bytes that follow, moving those bytes when the varint takes more or fewer bytes.
-   */
-  private lengthAt(start: number, reserved: number, length: number): void {
-    const size = varintSize(length);
-    if (size !== reserved) {
-      this.reserve(size - reserved);
-      this.bytes.copyWithin(start + size, start + reserved, start + reserved + length);
-    }
-    const bytes = this.bytes;
-    let rest = length;
-    let at = start;
-    while (rest > 0x7f) {
-      bytes[at++] = (rest & 0x7f) | 0x80;
-      rest >>>= 7;
-    }
-    bytes[at++] = rest;
-    this.pos = at + length;
-  }
 }
 
 /** Attribute keys seen, as the bytes of KeyValue.key (tag, length, UTF-8); cleared when full. */
@@ -316,7 +164,7 @@ const encodedKeysLimit = 1024;
 function encodedKey(key: string): Buffer {
   let encoded = encodedKeys.get(key);
   if (encoded === undefined) {
-    const writer = new ProtoWriter(8 + 3 * key.length);
+    const writer = new OtlpWriter(8 + 3 * key.length);
     writer.byte(tag.keyValueKey);
     writer.string(key);
     encoded = Buffer.from(writer.bytes.subarray(0, writer.pos));
@@ -329,7 +177,7 @@ function encodedKey(key: string): Buffer {
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Repeated KeyValue under `fieldTag`, in for-in order, own properties only (as the SDK iterates). */
-function writeAttributes(writer: ProtoWriter, fieldTag: number, attributes: Attributes): void {
+function writeAttributes(writer: OtlpWriter, fieldTag: number, attributes: Attributes): void {
   for (const key in attributes) {
     if (!hasOwn.call(attributes, key)) continue;
     writer.byte(fieldTag);
@@ -337,7 +185,7 @@ function writeAttributes(writer: ProtoWriter, fieldTag: number, attributes: Attr
   }
 }
 
-function writeKeyValue(writer: ProtoWriter, key: string, value: unknown): void {
+function writeKeyValue(writer: OtlpWriter, key: string, value: unknown): void {
   const keyBytes = encodedKey(key);
   // Relay's attributes are short strings, small integers and booleans: lengths known up front.
   if (typeof value === 'string') {
@@ -365,7 +213,7 @@ function writeKeyValue(writer: ProtoWriter, key: string, value: unknown): void {
 }
 
 /** An AnyValue's fields; null, undefined and other types leave it empty, as the SDK does. */
-function writeAnyValue(writer: ProtoWriter, value: unknown): void {
+function writeAnyValue(writer: OtlpWriter, value: unknown): void {
   switch (typeof value) {
     case 'string':
       writer.byte(tag.anyString);
@@ -415,7 +263,7 @@ function spanFlags(context: SpanContext | undefined, traceFlags: number): number
 }
 
 /** One Span message, with its ScopeSpans.spans tag and length. */
-function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
+function writeSpan(writer: OtlpWriter, span: ReadableSpan): void {
   const context = span.spanContext();
   writer.byte(tag.scopeSpansSpans);
   const message = writer.begin(spanLengthBytes);
@@ -503,7 +351,7 @@ function writeSpan(writer: ProtoWriter, span: ReadableSpan): void {
 type ScopeWithAttributes = InstrumentationScope & { readonly attributes?: Attributes; readonly droppedAttributesCount?: number };
 
 /** The Resource message, with its ResourceSpans.resource tag and length. */
-function writeResource(writer: ProtoWriter, resource: Resource): void {
+function writeResource(writer: OtlpWriter, resource: Resource): void {
   writer.byte(tag.resourceSpansResource);
   const message = writer.begin();
   if (resource.attributes) writeAttributes(writer, tag.resourceAttributes, resource.attributes);
@@ -514,7 +362,7 @@ function writeResource(writer: ProtoWriter, resource: Resource): void {
 }
 
 /** The InstrumentationScope message, with its ScopeSpans.scope tag and length. */
-function writeScope(writer: ProtoWriter, scope: ScopeWithAttributes): void {
+function writeScope(writer: OtlpWriter, scope: ScopeWithAttributes): void {
   writer.byte(tag.scopeSpansScope);
   const message = writer.begin();
   writer.byte(tag.scopeName);
@@ -532,7 +380,7 @@ function writeScope(writer: ProtoWriter, scope: ScopeWithAttributes): void {
 }
 
 /** A schema_url field under `fieldTag`, or nothing when there is none. */
-function writeSchemaUrl(writer: ProtoWriter, fieldTag: number, schemaUrl: string | undefined): void {
+function writeSchemaUrl(writer: OtlpWriter, fieldTag: number, schemaUrl: string | undefined): void {
   if (!schemaUrl) return;
   writer.byte(fieldTag);
   writer.string(schemaUrl);
@@ -544,7 +392,7 @@ interface Piece {
   readonly end: number;
 }
 
-function piece(writer: ProtoWriter, write: () => void): Piece {
+function piece(writer: OtlpWriter, write: () => void): Piece {
   const start = writer.pos;
   write();
   return { start, end: writer.pos };
@@ -558,7 +406,7 @@ const initialScopeBytes = 16 * 1024;
  * Buffers of batches already turned into requests, kept for the next batches (a few per scope, at
  * their grown size) so that steady batching allocates only the requests themselves.
  */
-const spareWriters: ProtoWriter[] = [];
+const spareWriters: OtlpWriter[] = [];
 const spareWritersLimit = 8;
 
 /**
@@ -568,7 +416,7 @@ const spareWritersLimit = 8;
 export class EncodedSpanBatch {
   /** Spans added. */
   spanCount = 0;
-  private readonly groups = new Map<Resource, Map<InstrumentationScope, ProtoWriter>>();
+  private readonly groups = new Map<Resource, Map<InstrumentationScope, OtlpWriter>>();
 
   /** Encodes the span into its group; when that throws, the batch is left as it was. */
   add(span: ReadableSpan): void {
@@ -579,7 +427,7 @@ export class EncodedSpanBatch {
     }
     let spans = scopes.get(span.instrumentationScope);
     if (spans === undefined) {
-      spans = spareWriters.pop() ?? new ProtoWriter(initialScopeBytes);
+      spans = spareWriters.pop() ?? new OtlpWriter(initialScopeBytes);
       scopes.set(span.instrumentationScope, spans);
     }
     const start = spans.pos;
@@ -605,7 +453,7 @@ export class EncodedSpanBatch {
    * copied once, into a buffer of the exact size.
    */
   toRequest(): Uint8Array {
-    const envelope = new ProtoWriter(1024);
+    const envelope = new OtlpWriter(1024);
     const resourceParts = [...this.groups].map(([resource, scopes]) => {
       const head = piece(envelope, () => writeResource(envelope, resource));
       const scopeParts = [...scopes].map(([scope, spans]) => {
@@ -619,7 +467,7 @@ export class EncodedSpanBatch {
       return { head, scopeParts, tail, length };
     });
     const total = resourceParts.reduce((sum, part) => sum + 1 + varintSize(part.length) + part.length, 0);
-    const request = new ProtoWriter(total);
+    const request = new OtlpWriter(total);
     const copy = (part: Piece) => request.raw(envelope.bytes.subarray(part.start, part.end));
     for (const resourcePart of resourceParts) {
       request.byte(tag.requestResourceSpans);
