@@ -117,7 +117,8 @@ const deliveryReason: Record<DeliveryReason, DeliveryReasonName> = {
   redrive: 'DELIVERY_REASON_REDRIVE',
 };
 
-function toResponse(deliveries: readonly Delivery[], receipts: readonly string[]): SubscribeResponse {
+/** A batch of deliveries as the Subscribe stream writes it (exported for the encoder's tests). */
+export function toResponse(deliveries: readonly Delivery[], receipts: readonly string[]): SubscribeResponse {
   return {
     deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }, i) => ({
       message: toReceivedMessage(message),

@@ -21,6 +21,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { AlwaysOnSampler, BasicTracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { EncodedSpanBatch } from '../../gateway/telemetry/otlp-encoding.ts';
+import { randomString, seeded } from '../helpers/random.ts';
 
 const definition = loadSync(new URL('../fixtures/otlp-trace.proto', import.meta.url).pathname, { longs: String, bytes: String, defaults: true, oneofs: true });
 const decodeRequest = (definition['opentelemetry.proto.collector.trace.v1.TraceService'] as Record<string, { requestDeserialize(data: Buffer): unknown }>)
@@ -252,28 +253,6 @@ test('a span that cannot be encoded leaves the batch as it was', () => {
 
 function* range(from: number, to: number): Generator<number> {
   for (let n = from; n < to; n++) yield n;
-}
-
-/** A small deterministic generator (mulberry32), so that a failure repeats. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const alphabets = ['abcdefghijklmnopqrstuvwxyz.-_0123456789', 'äöüßéèàç€', '日本語中文한국어', '🚀✓😀', '\ud800\udc00\udfff'];
-
-function randomString(random: () => number, maxLength: number): string {
-  const alphabet = [...alphabets[random() < 0.7 ? 0 : Math.floor(random() * alphabets.length)]!];
-  let text = '';
-  const length = Math.floor(random() * maxLength);
-  for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
-  return text;
 }
 
 function randomNumber(random: () => number): number {

@@ -9,9 +9,10 @@ import { Client as GrpcClient, credentials, Metadata, type ClientDuplexStream } 
 import { Long } from '@grpc/proto-loader';
 import { MemoryMessageStore } from '../../adapters/memory/memory-store.ts';
 import type { Delivery as StoreDelivery, DeliveryReason as StoreDeliveryReason, StoredMessage } from '../../adapters/store.ts';
-import { toReceivedMessage, toTimestamp } from '../../gateway/context.ts';
+import { toTimestamp } from '../../gateway/context.ts';
 import { encodeReceipt } from '../../gateway/receipts.ts';
 import { encodeSubscribeResponse } from '../../gateway/subscribe-response-encoding.ts';
+import { toResponse } from '../../gateway/subscriber-service.ts';
 import type { Delivery } from '../../generated/ts/relay/v1/Delivery.ts';
 import type { DeliveryReason } from '../../generated/ts/relay/v1/DeliveryReason.ts';
 import type { ReceivedMessage } from '../../generated/ts/relay/v1/ReceivedMessage.ts';
@@ -20,6 +21,7 @@ import type { Timestamp } from '../../generated/ts/google/protobuf/Timestamp.ts'
 import { loadRelayProto } from '../../proto/load.ts';
 import { publish, topicWithSubscriptions } from '../helpers/client.ts';
 import { startInProcess } from '../helpers/in-process.ts';
+import { randomString, seeded } from '../helpers/random.ts';
 
 const subscribeMethod = loadRelayProto().relay.SubscriberService!.service.Subscribe;
 const protoLoaderSerialize = subscribeMethod.responseSerialize as (response: SubscribeResponse) => Buffer;
@@ -36,28 +38,14 @@ function assertSameAsProtoLoader(response: SubscribeResponse, what: string): voi
   assert.unreachable(`${what}: ${actual.length} bytes for proto-loader's ${expected.length}, first difference at byte ${at}:\n  ours         ${around(actual)}\n  proto-loader ${around(expected)}`);
 }
 
-/** The generated names of the store's reasons, as gateway/subscriber-service.ts maps them. */
-const reasonNames: Record<StoreDeliveryReason, DeliveryReason> = {
-  first: 'DELIVERY_REASON_FIRST',
-  nack: 'DELIVERY_REASON_NACK',
-  'lease-expired': 'DELIVERY_REASON_LEASE_EXPIRED',
-  'consumer-lost': 'DELIVERY_REASON_CONSUMER_LOST',
-  seek: 'DELIVERY_REASON_SEEK',
-  redrive: 'DELIVERY_REASON_REDRIVE',
-};
-const storeReasons = Object.keys(reasonNames) as StoreDeliveryReason[];
+const storeReasons: StoreDeliveryReason[] = ['first', 'nack', 'lease-expired', 'consumer-lost', 'seek', 'redrive'];
 
-/** A response as toResponse (gateway/subscriber-service.ts) builds it from the store's deliveries. */
+/** A response as the gateway builds it (toResponse) from the store's deliveries. */
 function gatewayResponse(deliveries: readonly StoreDelivery[]): SubscribeResponse {
-  return {
-    deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }) => ({
-      message: toReceivedMessage(message),
-      receipt: encodeReceipt('orders-workers', message.id, attempt),
-      deliveryAttempt: attempt,
-      leaseDeadline: toTimestamp(leaseDeadlineMs),
-      reason: reasonNames[reason],
-    })),
-  };
+  return toResponse(
+    deliveries,
+    deliveries.map(({ message, attempt }) => encodeReceipt('orders-workers', message.id, attempt)),
+  );
 }
 
 /** A message as the stores hand it over: every string set, '' when unused. */
@@ -342,28 +330,6 @@ test('through a gateway, Subscribe streams bytes that proto-loader decodes to wh
     await running.stop();
   }
 });
-
-/** A small deterministic generator (mulberry32), so that a failure repeats. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const alphabets = ['abcdefghijklmnopqrstuvwxyz.-_/0123456789', 'äöüßéèàç€', '日本語中文한국어', '🚀✓😀', '\ud800\udc00\udfff'];
-
-function randomString(random: () => number, maxLength: number): string {
-  const alphabet = [...alphabets[random() < 0.7 ? 0 : Math.floor(random() * alphabets.length)]!];
-  let text = '';
-  const length = Math.floor(random() * maxLength);
-  for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
-  return text;
-}
 
 /** Each field absent, null, undefined or set, as `make` gives it. */
 function maybe<T>(random: () => number, make: () => T): T | null | undefined {
