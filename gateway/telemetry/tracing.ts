@@ -13,19 +13,19 @@ import {
   type Span,
   type TextMapGetter,
   type TextMapSetter,
-  type Tracer,
   type TracerProvider,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Delivery, DeliveryReason, OutgoingMessage, PublishOutcome, SubscriptionConfig } from '../../adapters/store.ts';
 import { attr, messagingSystem, operationName, operationType, spanName, type SettlementOutcome } from './names.ts';
+import { RelayTracer } from './relay-tracer.ts';
 
-let tracer: Tracer | undefined;
+let tracer: RelayTracer | undefined;
 
-/** Turns Relay's spans on (with the provider's tracer) or off (undefined). Called by the SDK set-up and by tests. */
+/** Turns Relay's spans on (configured as the provider's tracer for `relay`) or off (undefined). Called by the SDK set-up. */
 export function useTracerProvider(provider: TracerProvider | undefined): void {
-  tracer = provider?.getTracer('relay');
+  tracer = provider && new RelayTracer(provider.getTracer('relay'));
 }
 
 export function tracingEnabled(): boolean {
@@ -62,7 +62,66 @@ export const storedCarrier: TextMapGetter<TraceFields> & TextMapSetter<TraceFiel
 
 /** The context a stored message's trace fields name (the root context when they name none). */
 export function storedContext(fields: TraceFields): Context {
-  return fields.traceparent ? w3c.extract(ROOT_CONTEXT, fields, storedCarrier) : ROOT_CONTEXT;
+  const { traceparent, tracestate } = fields;
+  if (!traceparent) return ROOT_CONTEXT;
+  if (!isCanonicalTraceparent(traceparent)) return w3c.extract(ROOT_CONTEXT, fields, storedCarrier);
+  // What the propagator's extract makes of it, without its regular expression (and its Map).
+  return new ParentContext(
+    trace.wrapSpanContext({
+      traceId: traceparent.substring(3, 35),
+      spanId: traceparent.substring(36, 52),
+      traceFlags: parseInt(traceparent.substring(53), 16),
+      isRemote: true,
+      ...(tracestate && { traceState: new TraceState(tracestate) }),
+    }),
+  );
+}
+
+/** The API's context key of a context's span, caught as trace.getSpan asks for it (the API does not export it). */
+const spanKey: symbol = (() => {
+  let asked: symbol | undefined;
+  trace.getSpan({ getValue: (key) => void (asked = key), setValue: () => ROOT_CONTEXT, deleteValue: () => ROOT_CONTEXT });
+  return asked!;
+})();
+
+/**
+ * What trace.setSpan(ROOT_CONTEXT, parent) holds, made for every delivery without the copied Map and
+ * the three closures of the API's own contexts; deriving from it gives an API context.
+ */
+class ParentContext implements Context {
+  constructor(private readonly parent: Span) {}
+
+  getValue(key: symbol): unknown {
+    return key === spanKey ? this.parent : undefined;
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return trace.setSpan(ROOT_CONTEXT, this.parent).setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return key === spanKey ? ROOT_CONTEXT : this;
+  }
+}
+
+/**
+ * Whether a traceparent has the form Relay writes (version 00, lowercase hex, ids not all zero),
+ * which every stored message of a traced publish has; any other form goes through the propagator.
+ */
+function isCanonicalTraceparent(value: string): boolean {
+  if (value.length !== 55 || value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 48) return false;
+  if (value.charCodeAt(2) !== 45 || value.charCodeAt(35) !== 45 || value.charCodeAt(52) !== 45) return false;
+  let traceBits = 0;
+  let spanBits = 0;
+  for (let i = 3; i < 55; i++) {
+    if (i === 35 || i === 52) continue;
+    const code = value.charCodeAt(i);
+    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
+    if (digit < 0) return false;
+    if (i < 35) traceBits |= digit;
+    else if (i < 52) spanBits |= digit;
+  }
+  return traceBits !== 0 && spanBits !== 0;
 }
 
 /**
@@ -86,7 +145,7 @@ function failed(span: Span, error: unknown): void {
 async function inSpan<T>(name: string, kind: SpanKind, attributes: Attributes, metadata: Metadata, fn: (span: Span) => Promise<T>): Promise<T> {
   const active = context.active();
   const parent = trace.getSpan(active) ? active : w3c.extract(ROOT_CONTEXT, metadata, metadataCarrier);
-  const span = tracer!.startSpan(name, { kind, attributes }, parent);
+  const span = tracer!.startSpan(name, kind, attributes, parent);
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {
@@ -142,15 +201,13 @@ function startCreateSpans(topic: string, messages: readonly OutgoingMessage[], p
   return messages.map((message) =>
     tracer!.startSpan(
       name,
+      SpanKind.PRODUCER,
       {
-        kind: SpanKind.PRODUCER,
-        attributes: {
-          [attr.messagingSystem]: messagingSystem,
-          [attr.operationType]: operationType.create,
-          [attr.operationName]: operationName.create,
-          [attr.destination]: topic,
-          [attr.bodySize]: message.data.length,
-        },
+        [attr.messagingSystem]: messagingSystem,
+        [attr.operationType]: operationType.create,
+        [attr.operationName]: operationName.create,
+        [attr.destination]: topic,
+        [attr.bodySize]: message.data.length,
       },
       parent,
     ),
@@ -228,18 +285,16 @@ export class DeliveryTrace {
     tracer
       ?.startSpan(
         spanName(operationName.deadLetter, topic),
+        deadLetterTopic ? SpanKind.PRODUCER : SpanKind.INTERNAL,
         {
-          kind: deadLetterTopic ? SpanKind.PRODUCER : SpanKind.INTERNAL,
-          attributes: {
-            [attr.messagingSystem]: messagingSystem,
-            [attr.operationType]: operationType.settle,
-            [attr.operationName]: operationName.deadLetter,
-            [attr.destination]: topic,
-            [attr.consumerGroup]: name,
-            [attr.deliveryAttempt]: this.attempt,
-            [attr.deadLetterReason]: reason,
-            ...(deadLetterTopic && { [attr.deadLetterTopic]: deadLetterTopic }),
-          },
+          [attr.messagingSystem]: messagingSystem,
+          [attr.operationType]: operationType.settle,
+          [attr.operationName]: operationName.deadLetter,
+          [attr.destination]: topic,
+          [attr.consumerGroup]: name,
+          [attr.deliveryAttempt]: this.attempt,
+          [attr.deadLetterReason]: reason,
+          ...(deadLetterTopic && { [attr.deadLetterTopic]: deadLetterTopic }),
         },
         trace.setSpan(ROOT_CONTEXT, this.span),
       )
@@ -273,7 +328,7 @@ export function traceDeliveries(
       [attr.deliveryReason]: reasonValue[reason],
     };
     if (message.orderingKey) attributes[attr.orderingKey] = message.orderingKey;
-    const span = tracer!.startSpan(name, { kind: SpanKind.CONSUMER, attributes }, storedContext(message));
+    const span = tracer!.startSpan(name, SpanKind.CONSUMER, attributes, storedContext(message));
     const fields = spanFields(span);
     traces.push(new DeliveryTrace(span, subscription, attempt));
     return { ...delivery, message: { ...message, ...fields } };
