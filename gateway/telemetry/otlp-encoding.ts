@@ -102,17 +102,20 @@ class OtlpWriter extends ProtoWriter {
   }
 
   /**
-   * The common attribute, a short ASCII string, in one go: KeyValue's length, key, value tag and
-   * AnyValue with its string_value, every length one byte. Answers false, having written nothing,
-   * when the value does not fit that shape.
+   * The common attribute, an ASCII string, in one go: KeyValue's length, key, value tag and AnyValue
+   * with its string_value, every length one byte. Answers false, having written nothing, when the
+   * value does not fit that shape.
    */
   shortStringKeyValue(encodedKey: Uint8Array, value: string): boolean {
     const length = value.length;
     const keyValueLength = encodedKey.length + 4 + length;
-    if (length > shortStringLength || keyValueLength >= 0x80) return false;
-    this.reserve(1 + keyValueLength);
+    if (keyValueLength >= 0x80) return false;
+    // Room for any UTF-8 of the value: Buffer#write then tells ASCII by writing one byte per unit.
+    this.reserve(1 + keyValueLength + 2 * length);
     const start = this.pos;
-    const end = this.asciiAt(start + 1 + keyValueLength - length, value);
+    const valueAt = start + 1 + keyValueLength - length;
+    const end =
+      length <= shortStringLength ? this.asciiAt(valueAt, value) : this.bytes.write(value, valueAt, 'utf8') === length ? valueAt + length : -1;
     if (end < 0) return false;
     const bytes = this.bytes;
     bytes[start] = keyValueLength;

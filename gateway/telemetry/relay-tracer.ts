@@ -82,29 +82,37 @@ export class RelayTracer {
    * becomes the span's own: the caller hands over an object it no longer uses.
    */
   startSpan(name: string, kind: SpanKind, attributes: Attributes, parent: Context): Span {
-    if (isTracingSuppressed(parent)) return trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
+    return this.startSiblings(name, kind, [attributes], parent)[0]!;
+  }
+
+  /**
+   * Spans of one name and kind under one parent, one per attributes object, sampled once: the
+   * samplers Relay can be set up with (OTEL_TRACES_SAMPLER's) decide by the parent and the trace id
+   * alone, and siblings share both. The sampler sees the first span's attributes. Without a valid
+   * parent each span is the root of a trace of its own, sampled on its own.
+   */
+  startSiblings(name: string, kind: SpanKind, attributes: Attributes[], parent: Context): Span[] {
+    if (isTracingSuppressed(parent)) return attributes.map(() => trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
     const parentSpanContext = trace.getSpanContext(parent);
-    const spanId = this.idGenerator.generateSpanId();
-    let traceId: string;
-    let traceState = undefined;
-    let validParent: SpanContext | undefined;
-    if (parentSpanContext && isSpanContextValid(parentSpanContext)) {
-      traceId = parentSpanContext.traceId;
-      traceState = parentSpanContext.traceState;
-      validParent = parentSpanContext;
-    } else {
-      traceId = this.idGenerator.generateTraceId();
-    }
+    const validParent = parentSpanContext && isSpanContextValid(parentSpanContext) ? parentSpanContext : undefined;
+    if (!validParent && attributes.length > 1) return attributes.map((own) => this.startSpan(name, kind, own, parent));
+    // The first span id is drawn before a root's trace id, as the SDK draws them.
+    const firstSpanId = this.idGenerator.generateSpanId();
+    const traceId = validParent?.traceId ?? this.idGenerator.generateTraceId();
     // The SDK gives the sampler sanitized attributes: the same values, when they are all valid.
-    if (!allValid(attributes)) attributes = sanitizeAttributes(attributes);
-    const sampling = this.sampler.shouldSample(parent, traceId, name, kind, attributes, none);
+    const first = allValid(attributes[0]!) ? attributes[0]! : sanitizeAttributes(attributes[0]);
+    const sampling = this.sampler.shouldSample(parent, traceId, name, kind, first, none);
     const traceFlags = sampling.decision === SamplingDecision.RECORD_AND_SAMPLED ? TraceFlags.SAMPLED : TraceFlags.NONE;
-    const spanContext: SpanContext = { traceId, spanId, traceFlags, traceState: sampling.traceState ?? traceState };
-    if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
-    if (sampling.attributes) attributes = sanitizeAttributes(Object.assign(attributes, sampling.attributes));
-    const span = new RelaySpan(this, spanContext, name, kind, validParent, attributes);
-    this.processor.onStart(span as never, parent);
-    return span;
+    const traceState = sampling.traceState ?? validParent?.traceState;
+    return attributes.map((own, i) => {
+      const spanContext: SpanContext = { traceId, spanId: i === 0 ? firstSpanId : this.idGenerator.generateSpanId(), traceFlags, traceState };
+      if (sampling.decision === SamplingDecision.NOT_RECORD) return trace.wrapSpanContext(spanContext);
+      let spanAttributes = i === 0 ? first : own;
+      if (sampling.attributes) spanAttributes = sanitizeAttributes(Object.assign(spanAttributes, sampling.attributes));
+      const span = new RelaySpan(this, spanContext, name, kind, validParent, spanAttributes);
+      this.processor.onStart(span as never, parent);
+      return span;
+    });
   }
 }
 

@@ -198,19 +198,17 @@ export async function tracePublish(
 
 function startCreateSpans(topic: string, messages: readonly OutgoingMessage[], parent: Context): Span[] {
   const name = spanName(operationName.create, topic);
-  return messages.map((message) =>
-    tracer!.startSpan(
-      name,
-      SpanKind.PRODUCER,
-      {
-        [attr.messagingSystem]: messagingSystem,
-        [attr.operationType]: operationType.create,
-        [attr.operationName]: operationName.create,
-        [attr.destination]: topic,
-        [attr.bodySize]: message.data.length,
-      },
-      parent,
-    ),
+  return tracer!.startSiblings(
+    name,
+    SpanKind.PRODUCER,
+    messages.map((message) => ({
+      [attr.messagingSystem]: messagingSystem,
+      [attr.operationType]: operationType.create,
+      [attr.operationName]: operationName.create,
+      [attr.destination]: topic,
+      [attr.bodySize]: message.data.length,
+    })),
+    parent,
   );
 }
 

@@ -244,6 +244,31 @@ test('span limits count, truncate and drop attributes, events and links as the S
   assert.is(relay.ended[0]!.droppedEventsCount, 4);
 });
 
+test('siblings are the SDK spans started one by one: one sampler call under a parent, one each as roots', () => {
+  const attributes = (i: number): Attributes => ({ ...relayAttributes(), 'messaging.message.body.size': i });
+  for (const [parent, asked] of [[context(sampledParent), 1], [context(unsampledParent), 1], [ROOT_CONTEXT, 3]] as const) {
+    const exporter = new InMemorySpanExporter();
+    const inner = new ParentBasedSampler({ root: new AlwaysOnSampler() });
+    let calls = 0;
+    const sampler: Sampler = { shouldSample: (...args) => (calls++, inner.shouldSample(...args)) };
+    const sdkTracer = new BasicTracerProvider({ sampler, spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('relay');
+    const started = (spans: Span[]) => (spans.forEach((span) => span.end()), spans.map((span) => span.spanContext()));
+    const sdk = started([0, 1, 2].map((i) => sdkTracer.startSpan('create orders', { kind: SpanKind.PRODUCER, attributes: attributes(i) }, parent)));
+    calls = 0;
+    const relay = started(new RelayTracer(sdkTracer).startSiblings('create orders', SpanKind.PRODUCER, [0, 1, 2].map(attributes), parent));
+    assert.is(calls, asked, 'sampler calls');
+    const exported = exporter.getFinishedSpans();
+    assert.is(exported.length, parent === ROOT_CONTEXT || trace.getSpanContext(parent)!.traceFlags ? 6 : 0);
+    for (let i = 0; i < 3; i++) {
+      assert.equal({ ...relay[i], spanId: '', traceId: '' }, { ...sdk[i], spanId: '', traceId: '' });
+      assert.is(relay[i]!.traceId === sdk[i]!.traceId, parent !== ROOT_CONTEXT, 'the parent trace, or a trace of its own');
+      if (exported.length) assert.equal(readable(exported[3 + i]!), readable(exported[i]!));
+    }
+    assert.is(new Set(relay.map((context) => context.spanId)).size, 3, 'span ids of their own');
+    assert.is(new Set(relay.map((context) => context.traceId)).size, parent === ROOT_CONTEXT ? 3 : 1);
+  }
+});
+
 // OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT=0 is taken as no limit, each value warned of.
 test('a zero attribute value length limit truncates nothing, with the warnings of the SDK', () => {
   assertSameAsSdk({ spanLimits: { attributeValueLengthLimit: 0 }, attributes: relayAttributes, act: (span) => span.setAttribute('list', ['abc']).addEvent('e', { a: 'abc' }) });
