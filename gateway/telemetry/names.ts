@@ -32,6 +32,19 @@ export const attr = {
   errorType: 'error.type',
 } as const;
 
+/** Attribute keys whose values repeat from span to span (a few per topic and subscription): the OTLP encoding keeps their encoded values. */
+export const repeatedValueKeys: ReadonlySet<string> = new Set([
+  attr.messagingSystem,
+  attr.operationType,
+  attr.operationName,
+  attr.destination,
+  attr.consumerGroup,
+  attr.deliveryReason,
+  attr.settlementOutcome,
+  attr.deadLetterTopic,
+  attr.deadLetterReason,
+]);
+
 /** messaging.operation.type values. */
 export const operationType = {
   create: 'create',

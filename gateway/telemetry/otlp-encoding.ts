@@ -9,6 +9,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { ProtoWriter, shortStringLength, varintSize } from '../protobuf-writer.ts';
+import { repeatedValueKeys } from './names.ts';
 
 /** Each span message gets this many bytes for its length up front (128 B to 16 KiB: most spans). */
 const spanLengthBytes = 2;
@@ -18,6 +19,12 @@ function nibble(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 97 && code <= 102) return code - 87;
   return code - 55;
+}
+
+/** The byte of each pair of ASCII characters, at (first << 7) | second: one load per byte of an id. */
+const hexPairs = new Uint8Array(128 * 128);
+for (let first = 0; first < 128; first++) {
+  for (let second = 0; second < 128; second++) hexPairs[(first << 7) | second] = (nibble(first) << 4) | nibble(second);
 }
 
 // Wire tags, (field number << 3) | wire type: 0 varint, 1 fixed64, 2 length-delimited, 5 fixed32.
@@ -155,26 +162,41 @@ class OtlpWriter extends ProtoWriter {
     this.varint(length);
     const bytes = this.bytes;
     let at = this.pos;
-    for (let i = 0; i < 2 * length; i += 2) bytes[at++] = (nibble(hex.charCodeAt(i)) << 4) | nibble(hex.charCodeAt(i + 1));
+    for (let i = 0; i < 2 * length; i += 2) {
+      const first = hex.charCodeAt(i);
+      const second = hex.charCodeAt(i + 1);
+      bytes[at++] = (first | second) < 128 ? hexPairs[(first << 7) | second]! : (nibble(first) << 4) | nibble(second);
+    }
     this.pos = at;
   }
 }
 
-/** Attribute keys seen, as the bytes of KeyValue.key (tag, length, UTF-8); cleared when full. */
-const encodedKeys = new Map<string, Buffer>();
-const encodedKeysLimit = 1024;
+/**
+ * An attribute key seen: the bytes of its KeyValue.key (tag, length, UTF-8), and for a key of
+ * Relay's whose values repeat span after span (system, operation, destination, subscription, reason,
+ * outcome: a few per topic and subscription) the whole KeyValue of each value seen, to be copied in
+ * one go. Values that differ every time (message ids) are never kept.
+ */
+interface KnownKey {
+  readonly bytes: Buffer;
+  readonly keyValues: Map<string, Buffer> | undefined;
+}
 
-function encodedKey(key: string): Buffer {
-  let encoded = encodedKeys.get(key);
-  if (encoded === undefined) {
+/** Attribute keys seen; cleared when full, as is a key's map of values. */
+const knownKeys = new Map<string, KnownKey>();
+const knownLimit = 1024;
+
+function knownKey(key: string): KnownKey {
+  let known = knownKeys.get(key);
+  if (known === undefined) {
     const writer = new OtlpWriter(8 + 3 * key.length);
     writer.byte(tag.keyValueKey);
     writer.string(key);
-    encoded = Buffer.from(writer.bytes.subarray(0, writer.pos));
-    if (encodedKeys.size >= encodedKeysLimit) encodedKeys.clear();
-    encodedKeys.set(key, encoded);
+    known = { bytes: Buffer.from(writer.bytes.subarray(0, writer.pos)), keyValues: repeatedValueKeys.has(key) ? new Map() : undefined };
+    if (knownKeys.size >= knownLimit) knownKeys.clear();
+    knownKeys.set(key, known);
   }
-  return encoded;
+  return known;
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -189,7 +211,23 @@ function writeAttributes(writer: OtlpWriter, fieldTag: number, attributes: Attri
 }
 
 function writeKeyValue(writer: OtlpWriter, key: string, value: unknown): void {
-  const keyBytes = encodedKey(key);
+  const { bytes, keyValues } = knownKey(key);
+  if (keyValues === undefined || typeof value !== 'string') {
+    writeNewKeyValue(writer, bytes, value);
+    return;
+  }
+  const keyValue = keyValues.get(value);
+  if (keyValue !== undefined) {
+    writer.raw(keyValue);
+    return;
+  }
+  const start = writer.pos;
+  writeNewKeyValue(writer, bytes, value);
+  if (keyValues.size >= knownLimit) keyValues.clear();
+  keyValues.set(value, Buffer.from(writer.bytes.subarray(start, writer.pos)));
+}
+
+function writeNewKeyValue(writer: OtlpWriter, keyBytes: Buffer, value: unknown): void {
   // Relay's attributes are short strings, small integers and booleans: lengths known up front.
   if (typeof value === 'string') {
     if (writer.shortStringKeyValue(keyBytes, value)) return;
