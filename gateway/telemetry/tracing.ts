@@ -183,7 +183,7 @@ export async function tracePublish(
     const creates = single ? [span] : startCreateSpans(topic, messages, trace.setSpan(context.active(), span));
     let outcomes: PublishOutcome[] = [];
     try {
-      outcomes = await write(messages.map((message, i) => ({ ...message, ...spanFields(creates[i]!) })));
+      outcomes = await write(messages.map((message, i) => withSpanFields(message, creates[i]!)));
     } finally {
       creates.forEach((create, i) => {
         const outcome = outcomes[i];
@@ -239,8 +239,13 @@ export async function traceTransaction<T>(
 
 /** A span's W3C trace fields, written directly (what the propagator's inject writes). */
 function spanFields(span: Span): TraceFields {
+  return withSpanFields({ traceparent: '', tracestate: '' }, span);
+}
+
+/** A copy of `carrier` with the span's W3C trace fields in place of its own. */
+function withSpanFields<T extends TraceFields>(carrier: T, span: Span): T {
   const { traceId, spanId, traceFlags, traceState } = span.spanContext();
-  return { traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
+  return { ...carrier, traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
 }
 
 const reasonValue: Record<DeliveryReason, string> = {
@@ -327,9 +332,8 @@ export function traceDeliveries(
     };
     if (message.orderingKey) attributes[attr.orderingKey] = message.orderingKey;
     const span = tracer!.startSpan(name, SpanKind.CONSUMER, attributes, storedContext(message));
-    const fields = spanFields(span);
     traces.push(new DeliveryTrace(span, subscription, attempt));
-    return { ...delivery, message: { ...message, ...fields } };
+    return { ...delivery, message: withSpanFields(message, span) };
   });
   return { deliveries: handed, traces };
 }
