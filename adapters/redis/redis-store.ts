@@ -34,7 +34,7 @@ import {
   transactionKeys,
 } from './keys.ts';
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from './connection.ts';
-import { registerScripts, runScript, type ScriptName } from './scripts.ts';
+import { runScript, type ScriptName } from './scripts.ts';
 
 export interface RedisStoreOptions extends RedisConnectionOptions {
   /** trim() removes consumers (of gone gateways) idle this long that hold nothing. Default 1 hour. */
@@ -70,7 +70,6 @@ export class RedisMessageStore implements MessageStore {
     this.redis = createRedisClient(options, 'commands');
     // Connection errors surface on the calls (as unavailable); ioredis reconnects by itself.
     this.redis.on('error', () => {});
-    registerScripts(this.redis);
   }
 
   async createTopic(topic: Omit<TopicConfig, 'createTimeMs'>): Promise<TopicConfig> {
