@@ -65,15 +65,17 @@ function script(name: ScriptName): Script {
  * A script call as ioredis's Script makes one (EVALSHA; EVAL with the source the first time on a
  * connection, and again after NOSCRIPT), written by encodeCommand: ioredis's own writer makes a
  * string or a buffer per argument, and with a publish's eight arguments per message it took more
- * of the gateway's CPU than the rest of the publish.
+ * of the gateway's CPU than the rest of the publish. ioredis sees the keys (a cluster routes by
+ * them); the other arguments only this writer does.
  */
 class ScriptCommand extends Command {
   constructor(
     private readonly script: Script,
-    args: readonly ScriptArgument[],
+    keys: readonly string[],
+    private readonly values: readonly ScriptArgument[],
     binary: boolean,
   ) {
-    super('evalsha', [script.sha, ...args], { replyEncoding: binary ? null : 'utf8' });
+    super('evalsha', [script.sha, keys.length, ...keys], { replyEncoding: binary ? null : 'utf8' });
   }
 
   override toWritable(socket: object): Buffer {
@@ -91,7 +93,7 @@ class ScriptCommand extends Command {
       this.name = 'evalsha';
       this.args[0] = script.sha;
     }
-    return encodeCommand(this.name, this.args as (string | Buffer)[]);
+    return encodeCommand(this.name, this.args as ScriptArgument[], this.values);
   }
 }
 
@@ -103,7 +105,7 @@ export function runScript(
   args: readonly ScriptArgument[],
   binary = false,
 ): Promise<unknown[]> {
-  const send = () => redis.sendCommand(new ScriptCommand(script(name), [keys.length, ...keys, ...args], binary)) as Promise<unknown[]>;
+  const send = () => redis.sendCommand(new ScriptCommand(script(name), keys, args, binary)) as Promise<unknown[]>;
   // Redis lost its scripts (a restart, SCRIPT FLUSH): the second command sends the source again.
   return send().catch((error: Error) => {
     if (!error.message.includes('NOSCRIPT')) throw error;
@@ -112,16 +114,20 @@ export function runScript(
 }
 
 /**
- * A command in RESP, as ioredis writes it (an array of bulk strings, strings in UTF-8), in one
- * buffer: sized first, then written in place.
+ * A command in RESP, as ioredis writes it (an array of bulk strings: strings in UTF-8, numbers in
+ * decimal), its arguments given in parts, in one buffer: sized first, then written in place.
  */
-export function encodeCommand(name: string, args: readonly (string | Buffer)[]): Buffer {
+export function encodeCommand(name: string, ...parts: (readonly ScriptArgument[])[]): Buffer {
   let size = 16 + 3 * name.length;
-  for (const arg of args) size += 16 + (typeof arg === 'string' ? 3 * arg.length : arg.length);
+  let count = 1;
+  for (const args of parts) {
+    count += args.length;
+    for (const arg of args) size += 16 + (typeof arg === 'string' ? 3 * arg.length : typeof arg === 'number' ? 24 : arg.length);
+  }
   const out = Buffer.allocUnsafe(size);
-  let at = writeHead(out, 0, 42, args.length + 1);
+  let at = writeHead(out, 0, 42, count);
   at = writeBulk(out, at, name);
-  for (const arg of args) at = writeBulk(out, at, arg);
+  for (const args of parts) for (const arg of args) at = writeBulk(out, at, typeof arg === 'number' ? String(arg) : arg);
   return out.subarray(0, at);
 }
 
