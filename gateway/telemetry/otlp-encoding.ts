@@ -113,7 +113,7 @@ class OtlpWriter extends ProtoWriter {
    * with its string_value, every length one byte. Answers false, having written nothing, when the
    * value does not fit that shape.
    */
-  shortStringKeyValue(encodedKey: Uint8Array, value: string): boolean {
+  asciiKeyValue(encodedKey: Uint8Array, value: string): boolean {
     const length = value.length;
     const keyValueLength = encodedKey.length + 4 + length;
     if (keyValueLength >= 0x80) return false;
@@ -228,9 +228,9 @@ function writeKeyValue(writer: OtlpWriter, key: string, value: unknown): void {
 }
 
 function writeNewKeyValue(writer: OtlpWriter, keyBytes: Buffer, value: unknown): void {
-  // Relay's attributes are short strings, small integers and booleans: lengths known up front.
+  // Relay's attributes are ASCII strings, small integers and booleans: lengths known up front.
   if (typeof value === 'string') {
-    if (writer.shortStringKeyValue(keyBytes, value)) return;
+    if (writer.asciiKeyValue(keyBytes, value)) return;
   } else if (typeof value === 'boolean') {
     if (writer.keyValueHead(keyBytes, 2)) {
       writer.byte(tag.anyBool);
