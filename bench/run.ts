@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeMachine } from './machine.ts';
 import { parseOptions, type ScenarioId } from './options.ts';
+import { startCommand } from './peers/gateway-process.ts';
 import { natsSpec } from './peers/nats-jetstream.ts';
 import { rabbitmqSpec } from './peers/rabbitmq.ts';
 import { redisStreamsSpec } from './peers/redis-streams.ts';
@@ -51,7 +52,7 @@ console.log(`## Relay benchmarks${options.quick ? ' (--quick: one run each, smal
 Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB; Node ${machine.node}; ${software.redisServer}; Relay at ${software.relayCommit}.
 Load average at start: ${machine.loadAverage.join(' ')}.
 Everything shares these ${machine.cores} cores: the load generator (this process: every publisher and consumer), the gateway
-process (node dist/gateway/main.js, as npm start runs it), its private redis-server, the private redis-server of raw Redis Streams, and
+process (${startCommand}, as npm start runs it), its private redis-server, the private redis-server of raw Redis Streams, and
 the machine's RabbitMQ and NATS services (idle unless under test). Each table shows who used how much CPU.
 `);
 

@@ -1,7 +1,8 @@
-// A gateway process of the benchmark's own: `node [nodeArgs] dist/gateway/main.js` (what `npm start`
-// runs, built once per benchmark run) on a free loopback port. Like test/helpers/gateway.ts, plus node
-// flags (--cpu-prof is not allowed in NODE_OPTIONS).
+// A gateway process of the benchmark's own: the command of `npm start` (package.json), with extra node
+// flags if asked (--cpu-prof is not allowed in NODE_OPTIONS), built once per benchmark run, on a free
+// loopback port. Like test/helpers/gateway.ts.
 import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { freePort } from '../../test/helpers/redis-server.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -18,6 +19,16 @@ export interface GatewayProcess {
 
 let built = false;
 
+/** `npm start`'s command, `node <flags> <script>`, as package.json has it. */
+export const startCommand: string = JSON.parse(readFileSync(`${root}package.json`, 'utf8')).scripts.start;
+
+/** node's arguments for `npm start`'s command, with `nodeArgs` before its own. */
+function startArguments(nodeArgs: readonly string[]): string[] {
+  const [program, ...args] = startCommand.split(' ');
+  if (program !== 'node') throw new Error(`npm start runs ${JSON.stringify(startCommand)}; the benchmark expects node <flags> <script>`);
+  return [...nodeArgs, ...args];
+}
+
 /** Builds dist/ (npm run build), once per benchmark run; startGatewayProcess calls it too. */
 export function buildGateway(): void {
   if (built) return;
@@ -28,7 +39,7 @@ export function buildGateway(): void {
 export async function startGatewayProcess(env: Readonly<Record<string, string>>, nodeArgs: readonly string[] = []): Promise<GatewayProcess> {
   buildGateway();
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/gateway/main.js'], {
+  const child = spawn(process.execPath, startArguments(nodeArgs), {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', RELAY_LISTEN: `127.0.0.1:${port}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-// Relay as the benchmark sees it: a gateway process of its own (`node dist/gateway/main.js`)
+// Relay as the benchmark sees it: a gateway process of its own (what `npm start` runs)
 // on a private redis-server with AOF, spoken to over gRPC like any application would.
 import { credentials, type ChannelOptions, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { loadRelayProto } from '../../proto/load.ts';
