@@ -9,6 +9,7 @@ import {
   diag,
   INVALID_SPAN_CONTEXT,
   isSpanContextValid,
+  ROOT_CONTEXT,
   SpanStatusCode,
   trace,
   TraceFlags,
@@ -54,6 +55,39 @@ const none: never[] = Object.freeze([]) as never[];
 const unsetStatus: SpanStatus = Object.freeze({ code: SpanStatusCode.UNSET });
 const notEnded: HrTime = Object.freeze([0, 0]) as unknown as HrTime;
 
+/** The API's context key of a context's span, caught as trace.getSpan asks for it (the API does not export it). */
+const spanKey: symbol = (() => {
+  let asked: symbol | undefined;
+  trace.getSpan({ getValue: (key) => void (asked = key), setValue: () => ROOT_CONTEXT, deleteValue: () => ROOT_CONTEXT });
+  return asked!;
+})();
+
+/**
+ * What trace.setSpan(ROOT_CONTEXT, parent) holds, for a parent whose span context its maker checked
+ * is valid (storedContext: every delivery's); made without the copied Map and the three closures of
+ * the API's own contexts, and taken by RelayTracer without checking the ids again. Deriving from it
+ * gives an API context.
+ */
+export class ValidParentContext implements Context {
+  readonly spanContext: SpanContext;
+
+  constructor(private readonly parent: Span) {
+    this.spanContext = parent.spanContext();
+  }
+
+  getValue(key: symbol): unknown {
+    return key === spanKey ? this.parent : undefined;
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    return trace.setSpan(ROOT_CONTEXT, this.parent).setValue(key, value);
+  }
+
+  deleteValue(key: symbol): Context {
+    return key === spanKey ? ROOT_CONTEXT : this;
+  }
+}
+
 export class RelayTracer {
   readonly sampler: Sampler;
   readonly limits: SpanLimits;
@@ -93,8 +127,7 @@ export class RelayTracer {
    */
   startSiblings(name: string, kind: SpanKind, attributes: Attributes[], parent: Context): Span[] {
     if (isTracingSuppressed(parent)) return attributes.map(() => trace.wrapSpanContext(INVALID_SPAN_CONTEXT));
-    const parentSpanContext = trace.getSpanContext(parent);
-    const validParent = parentSpanContext && isSpanContextValid(parentSpanContext) ? parentSpanContext : undefined;
+    const validParent = parent instanceof ValidParentContext ? parent.spanContext : validSpanContext(parent);
     if (!validParent && attributes.length > 1) return attributes.map((own) => this.startSpan(name, kind, own, parent));
     // The first span id is drawn before a root's trace id, as the SDK draws them.
     const firstSpanId = this.idGenerator.generateSpanId();
@@ -114,6 +147,12 @@ export class RelayTracer {
       return span;
     });
   }
+}
+
+/** The context's span context, if it has a valid one. */
+function validSpanContext(context: Context): SpanContext | undefined {
+  const spanContext = trace.getSpanContext(context);
+  return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined;
 }
 
 /** Whether sanitizeAttributes would keep every attribute as it is (an array it would copy). */

@@ -19,7 +19,7 @@ import { TraceState, W3CTraceContextPropagator } from '@opentelemetry/core';
 import type { Metadata } from '@grpc/grpc-js';
 import type { Delivery, DeliveryReason, OutgoingMessage, PublishOutcome, SubscriptionConfig } from '../../adapters/store.ts';
 import { attr, messagingSystem, operationName, operationType, spanName, type SettlementOutcome } from './names.ts';
-import { RelayTracer } from './relay-tracer.ts';
+import { RelayTracer, ValidParentContext } from './relay-tracer.ts';
 
 let tracer: RelayTracer | undefined;
 
@@ -66,7 +66,7 @@ export function storedContext(fields: TraceFields): Context {
   if (!traceparent) return ROOT_CONTEXT;
   if (!isCanonicalTraceparent(traceparent)) return w3c.extract(ROOT_CONTEXT, fields, storedCarrier);
   // What the propagator's extract makes of it, without its regular expression (and its Map).
-  return new ParentContext(
+  return new ValidParentContext(
     trace.wrapSpanContext({
       traceId: traceparent.substring(3, 35),
       spanId: traceparent.substring(36, 52),
@@ -75,33 +75,6 @@ export function storedContext(fields: TraceFields): Context {
       ...(tracestate && { traceState: new TraceState(tracestate) }),
     }),
   );
-}
-
-/** The API's context key of a context's span, caught as trace.getSpan asks for it (the API does not export it). */
-const spanKey: symbol = (() => {
-  let asked: symbol | undefined;
-  trace.getSpan({ getValue: (key) => void (asked = key), setValue: () => ROOT_CONTEXT, deleteValue: () => ROOT_CONTEXT });
-  return asked!;
-})();
-
-/**
- * What trace.setSpan(ROOT_CONTEXT, parent) holds, made for every delivery without the copied Map and
- * the three closures of the API's own contexts; deriving from it gives an API context.
- */
-class ParentContext implements Context {
-  constructor(private readonly parent: Span) {}
-
-  getValue(key: symbol): unknown {
-    return key === spanKey ? this.parent : undefined;
-  }
-
-  setValue(key: symbol, value: unknown): Context {
-    return trace.setSpan(ROOT_CONTEXT, this.parent).setValue(key, value);
-  }
-
-  deleteValue(key: symbol): Context {
-    return key === spanKey ? ROOT_CONTEXT : this;
-  }
 }
 
 /**
