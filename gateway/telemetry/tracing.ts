@@ -84,17 +84,21 @@ export function storedContext(fields: TraceFields): Context {
 function isCanonicalTraceparent(value: string): boolean {
   if (value.length !== 55 || value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 48) return false;
   if (value.charCodeAt(2) !== 45 || value.charCodeAt(35) !== 45 || value.charCodeAt(52) !== 45) return false;
-  let traceBits = 0;
-  let spanBits = 0;
-  for (let i = 3; i < 55; i++) {
-    if (i === 35 || i === 52) continue;
+  return hexDigitsOr(value, 3, 35) > 0 && hexDigitsOr(value, 36, 52) > 0 && hexDigitsOr(value, 53, 55) >= 0;
+}
+
+/** Each character code's value as a lowercase hex digit, -1 for any other character. */
+const lowercaseHexValue = new Int8Array(256).fill(-1);
+for (let digit = 0; digit < 16; digit++) lowercaseHexValue[digit.toString(16).charCodeAt(0)] = digit;
+
+/** The OR of the hex digits of value[from, to): 0 when all are zero, -1 when one is not a lowercase hex digit. */
+function hexDigitsOr(value: string, from: number, to: number): number {
+  let bits = 0;
+  for (let i = from; i < to; i++) {
     const code = value.charCodeAt(i);
-    const digit = code >= 48 && code <= 57 ? code - 48 : code >= 97 && code <= 102 ? code - 87 : -1;
-    if (digit < 0) return false;
-    if (i < 35) traceBits |= digit;
-    else if (i < 52) spanBits |= digit;
+    bits |= code < 256 ? lowercaseHexValue[code]! : -1;
   }
-  return traceBits !== 0 && spanBits !== 0;
+  return bits;
 }
 
 /**

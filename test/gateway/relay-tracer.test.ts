@@ -371,7 +371,8 @@ function randomTraceparent(random: () => number): string {
   if (form === 'space') value = pick([' ', '\t', '  ', '\n', '']) + value + pick([' ', '', '\t', '  ']);
   if (form === 'length') value = random() < 0.5 ? value.slice(0, -1) : value.replace('-', pick(['-0', '-', '--']));
   const at = Math.floor(random() * value.length);
-  if (form === 'non-hex') value = value.slice(0, at) + pick('gz-_ .G') + value.slice(at + 1);
+  // Also characters past U+00FF whose low byte is a hex digit ('0', 'a', 'f').
+  if (form === 'non-hex') value = value.slice(0, at) + pick('gz-_ .G\u0130\u0161\u0466') + value.slice(at + 1);
   return form === 'empty' ? '' : value;
 }
 
