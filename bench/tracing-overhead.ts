@@ -138,8 +138,12 @@ const sampled = median(results.sampled);
 console.log(
   `| on, parentbased_traceidratio 0.1 | ${formatCount(sampled)} | ${results.sampled.map(formatCount).join(', ')} | ${median(cpuPerMessage.sampled).toFixed(1)} |`,
 );
+/** A variant's throughput over tracing off's in the same run, run by run: the machine's drift from run to run cancels out. */
+const perRun = (variant: Variant) => results[variant].map((value, run) => value / results.off[run]!);
+const runRatios = (variant: Variant) => `${median(perRun(variant)).toFixed(3)} (${perRun(variant).map((ratio) => ratio.toFixed(2)).join(', ')})`;
 console.log(
   `\ntracing on / off throughput: ${(on / off).toFixed(3)} (cost ${((1 - on / off) * 100).toFixed(1)}%); ` +
     `gateway CPU per message on / off: ${(cpuOn / cpuOff).toFixed(3)}; sampled / off throughput: ${(sampled / off).toFixed(3)}; ` +
     `${formatCount(spansExported)} spans exported for ${formatCount(messages)} messages published and delivered (${(spansExported / messages).toFixed(2)} per message)`,
 );
+console.log(`median of the runs' own ratios to off: on ${runRatios('on')}; sampled ${runRatios('sampled')}`);

@@ -1,7 +1,7 @@
 // Trace and span ids, drawn as the SDK's RandomIdGenerator draws them: 32 bits per Math.random()
 // call, big-endian, and the last byte set to 1 should every bit be 0. The SDK writes the draws into a
 // Buffer and reads them back as hex, a native call per id; these are written as hex directly, the
-// same ids for the same draws (test/gateway/ids.test.ts), at about a third of the cost. Relay makes
+// same ids for the same draws (test/gateway/ids.test.ts), at about half the cost. Relay makes
 // two ids per message (its create and deliver spans).
 import type { IdGenerator } from '@opentelemetry/sdk-trace-base';
 

@@ -26,7 +26,7 @@ function idsFrom(draws: readonly number[], generate: (generator: RelayIdGenerato
 
 const both = (generator: RelayIdGenerator | RandomIdGenerator) => [generator.generateSpanId(), generator.generateTraceId()];
 
-test('10,000 seeded draws give the SDK ids, as lowercase hex of 16 and 32 digits', () => {
+test('10,000 span and trace ids from seeded draws are the SDK ids, lowercase hex of 16 and 32 digits', () => {
   const random = seeded(7);
   const draws = Array.from({ length: 60_000 }, () => random());
   const { ours, sdk } = idsFrom(draws, (generator) => Array.from({ length: 10_000 }, () => both(generator)).flat());
