@@ -2030,6 +2030,25 @@ export function defineStoreContract(
     assert.is(calls, seen, 'no call after unwatch');
   });
 
+  lifecycle("this store's publish wakes each watcher once, before it resolves, and a receive sent then finds its messages", async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    let calls = 0;
+    let published = false;
+    let received: Promise<ReceiveResult> | undefined;
+    const unwatch = store.watch(topic, () => {
+      calls++;
+      if (!published) received ??= receive(subscription);
+    });
+    await sleep(WATCH_SETTLE_MS);
+    await store.publish(topic, [message('x')]);
+    published = true;
+    assert.ok(received, 'the watcher was woken before the publish resolved');
+    assert.equal(texts((await received!).deliveries), ['x'], 'the receive it sent finds the message');
+    await sleep(200); // a notice of the same publish arriving late would land here
+    assert.is(calls, 1, 'woken once, not again by its own notice');
+    unwatch();
+  });
+
   lifecycle('every watcher of the topic is called, and unwatching one keeps the other', async () => {
     const topic = await createTopic();
     let a = 0;

@@ -2,7 +2,8 @@
 -- Messages come as flat values (publish's ARGV, or a transaction's staged list), per message
 -- 8 + 2a values: topic index, idempotency key digest ('' none; 16 bytes), content hash (8 bytes),
 -- data, ordering key, traceparent, tracestate, attribute count a, then a pairs of attribute key and
--- value. A topic is a table { meta = key, stream = key, prefix = idempotency bucket prefix, channel = name }.
+-- value. A topic is a table { meta = key, stream = key, prefix = idempotency bucket prefix, channel = name,
+-- notice = what to publish on it when something was appended (nil: '') }.
 --
 -- Idempotency keys live in one hash per topic and dedup window: `<prefix><floor(now / window)>`,
 -- field = key digest, value = content hash .. message id, expiring two windows after its start. A
@@ -88,7 +89,7 @@ local function appendMessages(messages, values, topics)
     local t = topics[index]
     -- Receive sizes its reads by the largest payload, so a byte budget is never exceeded.
     if size > tonumber(redis.call('HGET', t.meta, 'maxPayload') or '0') then redis.call('HSET', t.meta, 'maxPayload', size) end
-    redis.call('PUBLISH', t.channel, '')
+    redis.call('PUBLISH', t.channel, t.notice or '')
   end
   for _, t in pairs(topics) do
     if t.remembered then redis.call('PEXPIREAT', t.current, t.expiresAt) end
