@@ -12,6 +12,7 @@ import { publisherService } from './publisher-service.ts';
 import { enforcePingPolicy } from './security/ping-policy.ts';
 import { GatewaySecurity } from './security/security.ts';
 import { runHousekeeping } from './housekeeping.ts';
+import { encodePublishResponse } from './publish-response-encoding.ts';
 import { encodeSubscribeResponse } from './subscribe-response-encoding.ts';
 import { subscriberService } from './subscriber-service.ts';
 import { GatewayMetrics } from './telemetry/metrics.ts';
@@ -59,8 +60,8 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   });
 
   const subscriber = subscriberService(context);
-  server.addService(relay.PublisherService!.service, publisherService(context));
-  server.addService(withSubscribeResponseEncoder(relay.SubscriberService!.service), subscriber.handlers);
+  server.addService(withResponseEncoder(relay.PublisherService!.service, 'Publish', encodePublishResponse), publisherService(context));
+  server.addService(withResponseEncoder(relay.SubscriberService!.service, 'Subscribe', encodeSubscribeResponse), subscriber.handlers);
   server.addService(relay.AdminService!.service, adminService(context));
   server.addService(relay.TransactionService!.service, transactionService(context));
 
@@ -115,11 +116,12 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
 }
 
 /**
- * The service with Subscribe's responses encoded by encodeSubscribeResponse, same bytes for about a
- * third of the CPU of protobufjs's fromObject and encode. Handlers still write SubscribeResponse objects.
+ * The service with one method's responses encoded by Relay's own encoder: the same bytes as
+ * protobufjs's fromObject and encode, for a fraction of the CPU and garbage. Handlers still answer
+ * the generated response objects.
  */
-function withSubscribeResponseEncoder(service: ServiceDefinition): ServiceDefinition {
-  return { ...service, Subscribe: { ...service.Subscribe, responseSerialize: encodeSubscribeResponse } };
+function withResponseEncoder<Response>(service: ServiceDefinition, method: string, encode: (response: Response) => Buffer): ServiceDefinition {
+  return { ...service, [method]: { ...service[method]!, responseSerialize: encode } };
 }
 
 /** The host part of host:port ([v6] without brackets): /metrics listens where gRPC does. */

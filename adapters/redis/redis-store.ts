@@ -167,8 +167,7 @@ export class RedisMessageStore implements MessageStore {
 
   async publish(topic: string, messages: readonly OutgoingMessage[]): Promise<PublishOutcome[]> {
     const keys = topicKeys(topic);
-    const args: ScriptArgument[] = [keys.idempotencyPrefix, keys.channel, this.ownNotice, messages.length];
-    for (const message of messages) pushMessage(args, 1, message);
+    const args = messageArgs([keys.idempotencyPrefix, keys.channel, this.ownNotice, messages.length], messages, () => 1);
     const replied = this.script('publish', [keys.meta, keys.stream], args);
     // Redis runs one connection's commands in order: this gateway's watchers, woken now rather than by
     // the notice, send their receives right behind the publish and find its messages there, a round
@@ -342,8 +341,8 @@ export class RedisMessageStore implements MessageStore {
     this.requireTransactions();
     const topics = [...new Set(messages.map((message) => message.topic))];
     const subscriptions = [...new Set(acks.map((ack) => ack.subscription))];
-    const args: ScriptArgument[] = [id, timeoutMs, topics.join(' '), subscriptions.join(' '), messages.length, acks.length];
-    for (const message of messages) pushMessage(args, topics.indexOf(message.topic) + 1, message);
+    const head = [id, timeoutMs, topics.join(' '), subscriptions.join(' '), messages.length, acks.length];
+    const args = messageArgs(head, messages, (message) => topics.indexOf(message.topic) + 1);
     for (const ack of acks) args.push(subscriptions.indexOf(ack.subscription) + 1, ack.receipt.messageId, ack.receipt.attempt);
     const [code, expiresOrKind, name] = await this.transactionScript('prepare', id, topics, subscriptions, args);
     if (code === 1) throw new StoreError('not-found', `${expiresOrKind} ${name} not found`);
@@ -660,20 +659,31 @@ function subscriptionScriptNames(subscription: string, place: SubscriptionPlace)
   return [subscription, place.topic, topicKeys(place.topic).channel, subscriptionKeys(place.topic, subscription).parkedPrefix];
 }
 
-/** A message's values as scripts/lib/messages.lua reads them. */
-function pushMessage(args: ScriptArgument[], topicIndex: number, message: OutgoingMessage): void {
-  const attributes = Object.entries(message.attributes);
-  args.push(
-    topicIndex,
-    message.idempotencyKey ? idempotencyDigest(message.idempotencyKey) : '',
-    message.idempotencyKey ? contentHash(message) : '',
-    message.data,
-    message.orderingKey,
-    message.traceparent,
-    message.tracestate,
-    attributes.length,
-  );
-  for (const [key, value] of attributes) args.push(key, value);
+/**
+ * The head, then each message's values as scripts/lib/messages.lua reads them, in an array sized up
+ * front for messages without attributes: grown push by push, its copies were a publish's largest garbage.
+ */
+function messageArgs<M extends OutgoingMessage>(head: readonly ScriptArgument[], messages: readonly M[], topicIndex: (message: M) => number): ScriptArgument[] {
+  const args = new Array<ScriptArgument>(head.length + 8 * messages.length);
+  let at = 0;
+  for (let i = 0; i < head.length; i++) args[at++] = head[i]!;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    const attributes = Object.keys(message.attributes);
+    args[at++] = topicIndex(message);
+    args[at++] = message.idempotencyKey ? idempotencyDigest(message.idempotencyKey) : '';
+    args[at++] = message.idempotencyKey ? contentHash(message) : '';
+    args[at++] = message.data;
+    args[at++] = message.orderingKey;
+    args[at++] = message.traceparent;
+    args[at++] = message.tracestate;
+    args[at++] = attributes.length;
+    for (let a = 0; a < attributes.length; a++) {
+      args[at++] = attributes[a]!;
+      args[at++] = message.attributes[attributes[a]!]!;
+    }
+  }
+  return args;
 }
 
 /** Idempotency keys are stored as 16 bytes of their SHA-256: short fields, and no user text in Redis. */

@@ -118,16 +118,27 @@ export function runScript(
  * decimal), its arguments given in parts, in one buffer: sized first, then written in place.
  */
 export function encodeCommand(name: string, ...parts: (readonly ScriptArgument[])[]): Buffer {
+  // Indexed loops: for-of here was left unoptimized and made an iterator result per argument.
   let size = 16 + 3 * name.length;
   let count = 1;
-  for (const args of parts) {
+  for (let p = 0; p < parts.length; p++) {
+    const args = parts[p]!;
     count += args.length;
-    for (const arg of args) size += 16 + (typeof arg === 'string' ? 3 * arg.length : typeof arg === 'number' ? 24 : arg.length);
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      size += 16 + (typeof arg === 'string' ? 3 * arg.length : typeof arg === 'number' ? 24 : arg.length);
+    }
   }
   const out = Buffer.allocUnsafe(size);
   let at = writeHead(out, 0, 42, count);
   at = writeBulk(out, at, name);
-  for (const args of parts) for (const arg of args) at = writeBulk(out, at, typeof arg === 'number' ? String(arg) : arg);
+  for (let p = 0; p < parts.length; p++) {
+    const args = parts[p]!;
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i]!;
+      at = writeBulk(out, at, typeof arg === 'number' ? String(arg) : arg);
+    }
+  }
   return out.subarray(0, at);
 }
 
