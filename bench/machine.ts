@@ -1,6 +1,8 @@
-// What the machine is, and who uses its CPU and memory while a benchmark runs: read from /proc.
+// What the machine is, and who uses its CPU and memory while a benchmark runs (read from /proc), and
+// the load generator's own garbage-collection pauses.
 import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { PerformanceObserver } from 'node:perf_hooks';
 
 /** A process whose CPU a run accounts for, by role ('gateway', 'redis-server', 'rabbitmq' ...). */
 export interface ProcessRef {
@@ -95,6 +97,38 @@ export function formatShares(shares: CpuShares): string {
   return Object.entries(shares)
     .map(([role, cores]) => `${role} ${cores.toFixed(2)}`)
     .join(', ');
+}
+
+export interface GcPauses {
+  readonly count: number;
+  readonly totalMs: number;
+  readonly longestMs: number;
+}
+
+/**
+ * This process's garbage-collection pauses between start and stop. Every delivery the load generator
+ * would have seen during one arrives late by it, so a latency tail is read against them.
+ */
+export class GcPauseMeter {
+  private readonly durations: number[] = [];
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) this.durations.push(entry.duration);
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  stop(): GcPauses {
+    // Entries still queued for the observer's callback.
+    for (const entry of this.observer.takeRecords()) this.durations.push(entry.duration);
+    this.observer.disconnect();
+    return {
+      count: this.durations.length,
+      totalMs: this.durations.reduce((sum, duration) => sum + duration, 0),
+      longestMs: this.durations.reduce((longest, duration) => Math.max(longest, duration), 0),
+    };
+  }
 }
 
 /** Samples a process's RSS until stopped; keeps the peak. */

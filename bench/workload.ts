@@ -1,6 +1,6 @@
 // The two workloads every scenario is made of, written once for all targets: saturating publishers
 // with consumers that ack (throughput), and a publisher at a fixed rate (latency).
-import { CpuMeter, RssSampler, type CpuShares } from './machine.ts';
+import { CpuMeter, GcPauseMeter, RssSampler, type CpuShares, type GcPauses } from './machine.ts';
 import { Keys, Payloads, publishedAt } from './payload.ts';
 import type { BenchTopic, Consumer, PublishItem, Target } from './peers/target.ts';
 import { summarizeLatencies, type LatencySummary } from './stats.ts';
@@ -222,6 +222,8 @@ export interface LatencyResult extends LatencySummary {
   readonly ratePerSec: number;
   /** The rate the publisher actually kept during the measured part. */
   readonly achievedPerSec: number;
+  /** The load generator's own GC pauses during the measured part: deliveries meanwhile are seen late. */
+  readonly generatorGc: GcPauses;
 }
 
 /**
@@ -245,12 +247,16 @@ export async function measureLatency(topic: BenchTopic, shape: LatencyShape): Pr
     let sent = 0;
     let firstMeasured = Number.NaN;
     let lastSent = Number.NaN;
+    let gcPauses: GcPauseMeter | undefined;
     const origin = performance.now();
     while (sent < total && failure === undefined) {
       const now = performance.now();
       const due = Math.min(total, Math.floor(((now - origin) * shape.ratePerSec) / 1000)) - sent;
       if (due > 0) {
-        if (now >= measureFrom && Number.isNaN(firstMeasured)) firstMeasured = now;
+        if (now >= measureFrom && Number.isNaN(firstMeasured)) {
+          firstMeasured = now;
+          gcPauses = new GcPauseMeter();
+        }
         confirmations.push(topic.publish(batch(due, payloads, keys)).catch((error: unknown) => (failure ??= error)));
         sent += due;
         lastSent = now;
@@ -260,8 +266,9 @@ export async function measureLatency(topic: BenchTopic, shape: LatencyShape): Pr
     await Promise.all(confirmations);
     if (failure !== undefined) throw failure;
     await pool.until(total, timeoutFor(total));
+    const generatorGc = gcPauses?.stop() ?? { count: 0, totalMs: 0, longestMs: 0 };
     const summary = summarizeLatencies(samples);
-    return { ...summary, ratePerSec: shape.ratePerSec, achievedPerSec: (summary.count * 1000) / (lastSent - firstMeasured) };
+    return { ...summary, ratePerSec: shape.ratePerSec, achievedPerSec: (summary.count * 1000) / (lastSent - firstMeasured), generatorGc };
   } finally {
     await pool.close();
   }

@@ -144,16 +144,19 @@ function latencyTable(data: ComparisonData, context: ScenarioContext): Table {
         formatMs(median.p999Ms),
         formatMs(median.maxMs),
         formatCount(median.count),
+        `${formatCount(median.generatorGc.count)} / ${formatMs(median.generatorGc.totalMs)} / ${formatMs(median.generatorGc.longestMs)}`,
       ]);
     }
   }
   return {
     title: 'Latency: publish -> delivery at a fixed rate',
-    columns: ['system', 'msgs/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples'],
+    columns: ['system', 'msgs/s', 'p50 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'samples', 'load generator GC: pauses / ms / longest ms'],
     rows,
     notes: [
       `${sizes.latencySeconds} s measured after ${sizes.latencyWarmupSeconds} s of warm-up; every millisecond the messages due are published as one batch,`,
       `without waiting for earlier publishes; stamped at publish, measured when the consumer receives them; ${runsNote(context)}.`,
+      'Load generator GC: this process\'s own garbage-collection pauses during the measured part (its client libraries\' garbage);',
+      'a delivery that arrives during one is seen late by the pause, so they are part of every system\'s tail.',
     ],
   };
 }
