@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import type { Logger } from './log.ts';
 import { RequestError, toServiceError } from './status.ts';
 import type { GatewayMetrics } from './telemetry/metrics.ts';
+import type { TraceFields } from './telemetry/tracing.ts';
 
 /** What every service handler gets from the composition root. */
 export interface GatewayContext {
@@ -41,15 +42,16 @@ export function toTimestamp(ms: number) {
 /** Duration and Timestamp have the same fields: seconds and nanos. */
 export const toDuration = toTimestamp;
 
-export function toReceivedMessage(message: StoredMessage): ReceivedMessage {
+/** A stored message as a subscriber or an admin sees it, with `trace`'s fields in place of its own if given. */
+export function toReceivedMessage(message: StoredMessage, trace: TraceFields = message): ReceivedMessage {
   return {
     messageId: message.id,
     data: message.data,
     attributes: message.attributes,
     orderingKey: message.orderingKey,
     publishTime: toTimestamp(message.publishTimeMs),
-    traceparent: message.traceparent,
-    tracestate: message.tracestate,
+    traceparent: trace.traceparent,
+    tracestate: trace.tracestate,
     originalMessageId: message.originalId,
     deadLetter: message.deadLetter && {
       sourceTopic: message.deadLetter.sourceTopic,

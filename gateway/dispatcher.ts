@@ -2,12 +2,16 @@ import type { Delivery, MessageStore, Receipt, Settlement, SubscriptionConfig } 
 import type { Tracer } from './log.ts';
 import { encodeReceipt } from './receipts.ts';
 import type { SettlementOutcome } from './telemetry/names.ts';
-import { traceDeliveries, untraced, type DeliveryTrace } from './telemetry/tracing.ts';
+import { traceDeliveries, untraced, type DeliveryTrace, type TraceFields } from './telemetry/tracing.ts';
 
 /** Where a consumer stream's deliveries go: the gRPC call, seen through the little it needs. */
 export interface DeliverySink {
-  /** Writes deliveries; false when the transport buffers and `resume` will be called on drain. */
-  write(deliveries: readonly Delivery[], receipts: readonly string[]): boolean;
+  /**
+   * Writes deliveries, each with the trace fields at its index in `handedTrace` (tracing on: its
+   * delivery span's) instead of its message's; false when the transport buffers and `resume` will be
+   * called on drain.
+   */
+  write(deliveries: readonly Delivery[], receipts: readonly string[], handedTrace?: readonly TraceFields[]): boolean;
   /** Ends the call with an error (subscription gone, store unreachable). */
   fail(error: unknown): void;
 }
@@ -295,10 +299,10 @@ export class Dispatcher {
   }
 
   private hand(stream: ConsumerStream, deliveries: Delivery[]): void {
-    const traced = traceDeliveries(this.config, deliveries);
+    const traces = traceDeliveries(this.config, deliveries);
     if (stream.closed) {
       // The stream went away while the store leased these: hand them straight back.
-      for (const trace of traced?.traces ?? []) trace.end('stream_closed');
+      for (const trace of traces ?? []) trace.end('stream_closed');
       void this.release(deliveries.map(({ message, attempt }) => ({ messageId: message.id, attempt })));
       return;
     }
@@ -310,14 +314,14 @@ export class Dispatcher {
         bytes,
         dueMs: delivery.leaseDeadlineMs,
         extendUntilMs: Date.now() + (stream.maxLeaseExtensionMs ?? 0),
-        trace: traced?.traces[i],
+        trace: traces?.[i],
       });
       stream.heldBytes += bytes;
       this.holders.set(receipt, stream);
       return receipt;
     });
     // With tracing on, each delivery carries its delivery span's context instead of the stored one.
-    if (!stream.sink.write(traced?.deliveries ?? deliveries, receipts)) stream.writable = false;
+    if (!stream.sink.write(deliveries, receipts, traces)) stream.writable = false;
   }
 
   /** Called by the stream when its transport drained. */

@@ -14,7 +14,7 @@ import { tracer } from './log.ts';
 import { decodeReceipts } from './receipts.ts';
 import { RequestError, toServiceError } from './status.ts';
 import type { GatewayMetrics, SettlementVerb } from './telemetry/metrics.ts';
-import { untraced } from './telemetry/tracing.ts';
+import { untraced, type TraceFields } from './telemetry/tracing.ts';
 import { checkName, checkReason, checkReceiptCount, durationMs } from './validation.ts';
 
 const defaultLimits: FlowLimits = { maxMessages: 1000, maxBytes: 100 * 1024 * 1024 };
@@ -117,11 +117,14 @@ const deliveryReason: Record<DeliveryReason, DeliveryReasonName> = {
   redrive: 'DELIVERY_REASON_REDRIVE',
 };
 
-/** A batch of deliveries as the Subscribe stream writes it (exported for the encoder's tests). */
-export function toResponse(deliveries: readonly Delivery[], receipts: readonly string[]): SubscribeResponse {
+/**
+ * A batch of deliveries as the Subscribe stream writes it, each with the trace fields at its index in
+ * `handedTrace` if given (exported for the encoder's tests).
+ */
+export function toResponse(deliveries: readonly Delivery[], receipts: readonly string[], handedTrace?: readonly TraceFields[]): SubscribeResponse {
   return {
     deliveries: deliveries.map(({ message, attempt, reason, leaseDeadlineMs }, i) => ({
-      message: toReceivedMessage(message),
+      message: toReceivedMessage(message, handedTrace?.[i]),
       receipt: receipts[i],
       deliveryAttempt: attempt,
       leaseDeadline: toTimestamp(leaseDeadlineMs),
@@ -190,9 +193,9 @@ export function subscriberService(context: GatewayContext): SubscriberService {
       }
       const owner = dispatcher;
       const sink = {
-        write: (deliveries: readonly Delivery[], receipts: readonly string[]) => {
+        write: (deliveries: readonly Delivery[], receipts: readonly string[], handedTrace?: readonly TraceFields[]) => {
           context.metrics?.deliveredBatch(name, deliveries);
-          return call.write(toResponse(deliveries, receipts));
+          return call.write(toResponse(deliveries, receipts, handedTrace));
         },
         fail: (error: unknown) => void close(error),
       };

@@ -216,13 +216,13 @@ export async function traceTransaction<T>(
 
 /** A span's W3C trace fields, written directly (what the propagator's inject writes). */
 function spanFields(span: Span): TraceFields {
-  return withSpanFields({ traceparent: '', tracestate: '' }, span);
+  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
+  return { traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
 }
 
 /** A copy of `carrier` with the span's W3C trace fields in place of its own. */
 function withSpanFields<T extends TraceFields>(carrier: T, span: Span): T {
-  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
-  return { ...carrier, traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
+  return { ...carrier, ...spanFields(span) };
 }
 
 const reasonValue: Record<DeliveryReason, string> = {
@@ -234,15 +234,24 @@ const reasonValue: Record<DeliveryReason, string> = {
   redrive: 'redrive',
 };
 
-/** A delivery attempt's span, from the moment it leaves for a stream to the end of its hold. */
-export class DeliveryTrace {
+/**
+ * A delivery attempt's span, from the moment it leaves for a stream to the end of its hold. Its trace
+ * fields are the span's: what the delivery hands the subscriber instead of the stored ones.
+ */
+export class DeliveryTrace implements TraceFields {
+  readonly traceparent: string;
+  readonly tracestate: string;
   private ended = false;
 
   constructor(
     private readonly span: Span,
     private readonly subscription: SubscriptionConfig,
     private readonly attempt: number,
-  ) {}
+  ) {
+    const fields = spanFields(span);
+    this.traceparent = fields.traceparent;
+    this.tracestate = fields.tracestate;
+  }
 
   /**
    * Ends the span with the outcome. A reject, or an unsettled end of the last attempt the
@@ -283,19 +292,15 @@ export class DeliveryTrace {
 }
 
 /**
- * Starts one delivery span per delivery, each a child of its message's stored context, and answers
- * the deliveries as handed to the subscriber: with the delivery span's trace context instead of the
- * stored one. Undefined when tracing is off (deliveries then carry the stored context as it is).
+ * Starts one delivery span per delivery, each a child of its message's stored context. The subscriber
+ * is handed each span's trace fields instead of the stored ones. Undefined when tracing is off.
  */
-export function traceDeliveries(
-  subscription: SubscriptionConfig,
-  deliveries: readonly Delivery[],
-): { deliveries: Delivery[]; traces: DeliveryTrace[] } | undefined {
+export function traceDeliveries(subscription: SubscriptionConfig, deliveries: readonly Delivery[]): DeliveryTrace[] | undefined {
   if (!tracer) return undefined;
-  const traces: DeliveryTrace[] = [];
   const name = spanName(operationName.deliver, subscription.topic);
-  const handed = deliveries.map((delivery) => {
-    const { message, attempt, reason } = delivery;
+  const traces = new Array<DeliveryTrace>(deliveries.length);
+  for (let i = 0; i < deliveries.length; i++) {
+    const { message, attempt, reason } = deliveries[i]!;
     const attributes: Attributes = {
       [attr.messagingSystem]: messagingSystem,
       [attr.operationType]: operationType.receive,
@@ -308,9 +313,8 @@ export function traceDeliveries(
       [attr.deliveryReason]: reasonValue[reason],
     };
     if (message.orderingKey) attributes[attr.orderingKey] = message.orderingKey;
-    const span = tracer!.startSpan(name, SpanKind.CONSUMER, attributes, storedContext(message));
-    traces.push(new DeliveryTrace(span, subscription, attempt));
-    return { ...delivery, message: withSpanFields(message, span) };
-  });
-  return { deliveries: handed, traces };
+    const span = tracer.startSpan(name, SpanKind.CONSUMER, attributes, storedContext(message));
+    traces[i] = new DeliveryTrace(span, subscription, attempt);
+  }
+  return traces;
 }
