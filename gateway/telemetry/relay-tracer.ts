@@ -63,24 +63,27 @@ const spanKey: symbol = (() => {
 })();
 
 /**
- * What trace.setSpan(ROOT_CONTEXT, parent) holds, for a parent whose span context its maker checked
- * is valid (storedContext: every delivery's); made without the copied Map and the three closures of
- * the API's own contexts, and taken by RelayTracer without checking the ids again. Deriving from it
- * gives an API context.
+ * What trace.setSpan(ROOT_CONTEXT, trace.wrapSpanContext(spanContext)) holds, for a span context its
+ * maker checked is valid (storedContext: every delivery's); made without the copied Map and the three
+ * closures of the API's own contexts, its span only if asked for (the samplers Relay can be set up
+ * with ask only when they follow the parent), and taken by RelayTracer without checking the ids
+ * again. Deriving from it gives an API context.
  */
 export class ValidParentContext implements Context {
-  readonly spanContext: SpanContext;
+  private span: Span | undefined;
 
-  constructor(private readonly parent: Span) {
-    this.spanContext = parent.spanContext();
+  constructor(readonly spanContext: SpanContext) {}
+
+  private parent(): Span {
+    return (this.span ??= trace.wrapSpanContext(this.spanContext));
   }
 
   getValue(key: symbol): unknown {
-    return key === spanKey ? this.parent : undefined;
+    return key === spanKey ? this.parent() : undefined;
   }
 
   setValue(key: symbol, value: unknown): Context {
-    return trace.setSpan(ROOT_CONTEXT, this.parent).setValue(key, value);
+    return trace.setSpan(ROOT_CONTEXT, this.parent()).setValue(key, value);
   }
 
   deleteValue(key: symbol): Context {

@@ -11,6 +11,7 @@ import {
   type Attributes,
   type Context,
   type Span,
+  type SpanContext,
   type TextMapGetter,
   type TextMapSetter,
   type TracerProvider,
@@ -66,15 +67,14 @@ export function storedContext(fields: TraceFields): Context {
   if (!traceparent) return ROOT_CONTEXT;
   if (!isCanonicalTraceparent(traceparent)) return w3c.extract(ROOT_CONTEXT, fields, storedCarrier);
   // What the propagator's extract makes of it, without its regular expression (and its Map).
-  return new ValidParentContext(
-    trace.wrapSpanContext({
-      traceId: traceparent.substring(3, 35),
-      spanId: traceparent.substring(36, 52),
-      traceFlags: parseInt(traceparent.substring(53), 16),
-      isRemote: true,
-      ...(tracestate && { traceState: new TraceState(tracestate) }),
-    }),
-  );
+  const spanContext: SpanContext = {
+    traceId: traceparent.substring(3, 35),
+    spanId: traceparent.substring(36, 52),
+    traceFlags: (lowercaseHexValue[traceparent.charCodeAt(53)]! << 4) | lowercaseHexValue[traceparent.charCodeAt(54)]!,
+    isRemote: true,
+  };
+  if (tracestate) spanContext.traceState = new TraceState(tracestate);
+  return new ValidParentContext(spanContext);
 }
 
 /**
