@@ -452,7 +452,14 @@ export class RedisMessageStore implements MessageStore {
     leading: ScriptArgument[],
     receipts: readonly Receipt[],
   ): Promise<Settlement[]> {
-    const args = [...leading];
+    // The receipts' smallest and largest message id, which the scripts read their pending entries between.
+    let low = receipts[0]?.messageId ?? '';
+    let high = low;
+    for (const { messageId } of receipts) {
+      if (idBefore(messageId, low)) low = messageId;
+      else if (idBefore(high, messageId)) high = messageId;
+    }
+    const args = [...leading, low, high];
     for (const receipt of receipts) args.push(receipt.messageId, receipt.attempt);
     const reply = await this.onSubscription(subscription, verb, [], args);
     return reply.slice(1).map((ok) => (ok === 1 ? 'ok' : 'invalid-receipt'));
@@ -701,6 +708,23 @@ function lexAfter(name: string): string {
 
 function idTime(id: string): number {
   return Number(id.slice(0, id.indexOf('-')));
+}
+
+/**
+ * Whether stream id a comes before b: `<ms>-<seq>`, decimal. Exact for ids as Redis writes them
+ * (no leading zeros); other spellings only widen or narrow a range the scripts also check id by id.
+ */
+export function idBefore(a: string, b: string): boolean {
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  if (aDash !== bDash) return aDash < bDash;
+  for (let i = 0; i < aDash; i++) {
+    const difference = a.charCodeAt(i) - b.charCodeAt(i);
+    if (difference !== 0) return difference < 0;
+  }
+  // The same milliseconds: the longer sequence number is the larger.
+  if (a.length !== b.length) return a.length < b.length;
+  return a < b;
 }
 
 /** The fields a message carries from topic to topic (see publish.lua); the rest is lineage. */

@@ -814,6 +814,23 @@ export function defineStoreContract(
     assert.equal(await store.nack(subscription, [receiptOf(b1!), receiptOf(b2!)], 60_000, ''), ['invalid-receipt', 'ok']);
   });
 
+  delivery('receipts far apart among many held deliveries, in any order, settle exactly the messages they name', async () => {
+    const { topic, subscription } = await topicWithSubscription();
+    await store.publish(topic, Array.from({ length: 60 }, (_, i) => message(`m${i}`)));
+    const held = (await receive(subscription, { maxMessages: 100 })).deliveries;
+    assert.is(held.length, 60);
+    const receipts = held.map(receiptOf);
+    // The Redis store reads the pending entries between the smallest and the largest id at once, a
+    // few more than there are receipts: these three span sixty.
+    assert.equal(await store.ack(subscription, [receipts[59]!, receipts[0]!, receipts[30]!]), ['ok', 'ok', 'ok']);
+    assert.equal(await store.nack(subscription, [receipts[58]!, receipts[1]!], 60_000, ''), ['ok', 'ok']);
+    assert.equal(await store.extendLease(subscription, [receipts[57]!, receipts[2]!], 60_000), ['ok', 'ok']);
+    const inFlight = await store.inFlight(subscription, receipts);
+    const settled = inFlight.flatMap((current, i) => (current ? [] : [i]));
+    assert.equal(settled, [0, 30, 59], 'only the acked are settled');
+    assert.equal(await store.ack(subscription, [receipts[59]!, receipts[0]!]), ['ok', 'ok'], 'acked again');
+  });
+
   // ---------------------------------------------------------------- nack and extendLease
 
   const settle = newSuite('nack and extendLease');

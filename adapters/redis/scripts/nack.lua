@@ -1,7 +1,8 @@
 -- Makes deliveries due again: after a delay, after the backoff of their attempt, or at once.
 -- @include lib/subscription.lua
 -- ARGV[5] delay ms or '' for the backoff, ARGV[6] why it falls due ('nack' or 'consumer-lost'),
--- ARGV[7] the nack's reason ('' none), ARGV[8..] pairs of message id and attempt
+-- ARGV[7] the nack's reason ('' none), ARGV[8], ARGV[9] the smallest and largest message id,
+-- ARGV[10..] pairs of message id and attempt
 -- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 superseded receipt.
 local delay, why, lastError = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local now = nowMs()

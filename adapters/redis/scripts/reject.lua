@@ -1,6 +1,6 @@
 -- Dead-letters deliveries at once.
 -- @include lib/subscription.lua
--- ARGV[5] reason, ARGV[6..] pairs of message id and attempt
+-- ARGV[5] reason, ARGV[6], ARGV[7] the smallest and largest message id, ARGV[8..] pairs of message id and attempt
 -- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 superseded receipt.
 local reason = ARGV[5]
 return settleReceipts(6, function(id, attempt)

@@ -12,15 +12,24 @@ local ordered, setting, backoff, entryFields = subscription.ordered, subscriptio
 local currentAttempt, lastDelivered, releaseKey = subscription.currentAttempt, subscription.lastDelivered, subscription.releaseKey
 local settle, deadLetter = subscription.settle, subscription.deadLetter
 
--- Applies apply(id, attempt) to every receipt (pairs of message id and attempt from ARGV[from] on)
--- that names the current delivery. A receipt of an already settled message is OK and changes
--- nothing; one whose attempt was superseded by a redelivery answers 0 and changes nothing.
+-- Applies apply(id, attempt) to every receipt (ARGV[from] and ARGV[from + 1] the smallest and the
+-- largest of their message ids, then pairs of message id and attempt) that names the current
+-- delivery. A receipt of an already settled message is OK and changes nothing; one whose attempt
+-- was superseded by a redelivery answers 0 and changes nothing.
 -- Returns {0, r1, r2, ...} with r = 1 OK, 0 superseded.
 local function settleReceipts(from, apply)
+  -- One XPENDING over the receipts' range finds most of them (a call per receipt cost more than the
+  -- rest of an ack); those it does not list (settled, or beyond the entries it reads) are asked for
+  -- one by one.
+  local pending = {}
+  if #ARGV > from + 1 then
+    local entries = redis.call('XPENDING', stream, group, ARGV[from], ARGV[from + 1], #ARGV - from + 15)
+    for _, entry in ipairs(entries) do pending[entry[1]] = entry[4] end
+  end
   local result = {0}
-  for i = from, #ARGV, 2 do
+  for i = from + 2, #ARGV, 2 do
     local id, attempt = ARGV[i], tonumber(ARGV[i + 1])
-    local current = currentAttempt(id)
+    local current = pending[id] or currentAttempt(id)
     if current and current ~= attempt then
       result[#result + 1] = 0
     else
