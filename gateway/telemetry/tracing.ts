@@ -222,7 +222,8 @@ function spanFields(span: Span): TraceFields {
 
 /** A copy of `carrier` with the span's W3C trace fields in place of its own. */
 function withSpanFields<T extends TraceFields>(carrier: T, span: Span): T {
-  return { ...carrier, ...spanFields(span) };
+  const { traceparent, tracestate } = spanFields(span);
+  return { ...carrier, traceparent, tracestate };
 }
 
 const reasonValue: Record<DeliveryReason, string> = {
