@@ -384,7 +384,10 @@ export class RedisMessageStore implements MessageStore {
     if (!listeners) {
       listeners = new Set();
       this.watchers.set(channel, listeners);
-      this.listenerConnection().subscribe(channel).catch(() => {});
+      // Until the connection is ready its ready handler subscribes: a SUBSCRIBE that ioredis sent
+      // earlier would make its ready check fail, and the connection come back subscribed to nothing.
+      const connection = this.listenerConnection();
+      if (connection.status === 'ready') connection.subscribe(channel).catch(() => {});
     }
     listeners.add(listener);
     return () => {
@@ -410,8 +413,10 @@ export class RedisMessageStore implements MessageStore {
       this.listener.on('message', (channel: string, notice: string) => {
         if (notice !== this.ownNotice) this.wakeWatchers(channel);
       });
-      // After a reconnect, anything published meanwhile was missed: tell every watcher to look.
+      // Ready (first or again): every watched channel is subscribed (again: a repeat changes nothing),
+      // and anything published meanwhile was missed, so every watcher looks.
       this.listener.on('ready', () => {
+        if (this.watchers.size > 0) this.listener?.subscribe(...this.watchers.keys()).catch(() => {});
         for (const listeners of this.watchers.values()) for (const listener of listeners) listener();
       });
     }

@@ -2,6 +2,8 @@
 // and skips its own notice, while the other store's watchers still wake on that notice.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { Redis } from 'ioredis';
+import { topicKeys } from '../../adapters/redis/keys.ts';
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { startRedisServer } from '../helpers/redis-server.ts';
 
@@ -35,6 +37,39 @@ test("each store's publish wakes the watchers of both stores exactly once", asyn
   } finally {
     await a.close();
     await b.close();
+    await redis.stop();
+  }
+});
+
+// ioredis sends a SUBSCRIBE at once on a connection that is connected but not yet ready; its ready
+// check (INFO) that follows then fails in subscriber mode, and the reconnect that follows had no
+// subscriptions left: every topic's dispatchers waited for the poll.
+test('a topic watched while the listener connection is being set up is subscribed, and so is the first', async () => {
+  const redis = await startRedisServer();
+  const store = new RedisMessageStore({ url: redis.url });
+  const other = new RedisMessageStore({ url: redis.url });
+  const admin = new Redis(redis.url);
+  try {
+    const topics = ['first', 'second'];
+    for (const name of topics) {
+      await store.createTopic({ name, dedupWindowMs: 60_000, retentionMs: 3_600_000, retentionMessages: 0, maxBacklogMessages: 0, maxBacklogAgeMs: 0 });
+    }
+    const woken = { first: 0, second: 0 };
+    store.watch('first', () => woken.first++);
+    const listener = (store as unknown as { listener: Redis }).listener;
+    await new Promise<void>((resolve) => listener.once('connect', () => resolve(void store.watch('second', () => woken.second++))));
+    await sleep(500); // connected and ready (or, before the fix, reconnected)
+    const numsub = (await admin.pubsub('NUMSUB', ...topics.map((name) => topicKeys(name).channel))) as (string | number)[];
+    assert.equal(numsub.filter((_, i) => i % 2 === 1).map(Number), [1, 1], 'both channels have the listener');
+    const before = { ...woken };
+    await other.publish('first', [message('to first')]);
+    await other.publish('second', [message('to second')]);
+    await sleep(300);
+    assert.equal(woken, { first: before.first + 1, second: before.second + 1 }, "the other store's notices wake both");
+  } finally {
+    admin.disconnect();
+    await store.close();
+    await other.close();
     await redis.stop();
   }
 });
