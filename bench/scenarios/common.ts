@@ -1,4 +1,5 @@
 // What scenarios share: the standard load, target and topic lifecycles, and their output shape.
+import type { CpuShares } from '../machine.ts';
 import type { BenchOptions, ScenarioId } from '../options.ts';
 import type { BenchTopic, Target, TargetSpec } from '../peers/target.ts';
 import type { Table } from '../table.ts';
@@ -63,4 +64,17 @@ export async function repeat<T>(runs: number, measure: (run: number) => Promise<
   const results: T[] = [];
   for (let run = 0; run < runs; run++) results.push(await measure(run));
   return results;
+}
+
+/** "gateway 0.81 + redis-server 0.55" */
+export function serverCpu(cpu: CpuShares): string {
+  return Object.entries(cpu)
+    .filter(([role]) => role !== 'bench' && role !== 'other')
+    .map(([role, cores]) => `${role} ${cores.toFixed(2)}`)
+    .join(' + ');
+}
+
+export function runsNote(context: ScenarioContext): string {
+  const { runs } = context.options.sizes;
+  return runs === 1 ? 'one run each (--quick)' : `medians of ${runs} runs, systems interleaved run by run`;
 }

@@ -1,11 +1,10 @@
 // Relay and its peers under the same end-to-end and latency workloads, interleaved run by run so
 // that background noise hits every system alike.
-import type { CpuShares } from '../machine.ts';
 import { formatCount, formatMiB, formatMs, medianOf } from '../stats.ts';
 import type { Target, TargetSpec } from '../peers/target.ts';
 import type { Table } from '../table.ts';
 import { measureLatency, measureThroughput, type LatencyResult, type ThroughputResult } from '../workload.ts';
-import { describeShape, standardShape, withTarget, withTopic, type ScenarioContext, type ScenarioOutput } from './common.ts';
+import { describeShape, runsNote, serverCpu, standardShape, withTarget, withTopic, type ScenarioContext, type ScenarioOutput } from './common.ts';
 
 export interface Measured<T> {
   readonly runs: T[];
@@ -81,19 +80,6 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key) ?? [];
   list.push(value);
   map.set(key, list);
-}
-
-/** "gateway 0.81 + redis-server 0.55" */
-function serverCpu(cpu: CpuShares): string {
-  return Object.entries(cpu)
-    .filter(([role]) => role !== 'bench' && role !== 'other')
-    .map(([role, cores]) => `${role} ${cores.toFixed(2)}`)
-    .join(' + ');
-}
-
-function runsNote(context: ScenarioContext): string {
-  const { runs } = context.options.sizes;
-  return runs === 1 ? 'one run each (--quick)' : `medians of ${runs} runs, systems interleaved run by run`;
 }
 
 /** The load generator is one event loop: near one core busy, it and not the system set the pace. */
