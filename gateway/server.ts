@@ -60,7 +60,9 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
   });
 
   const subscriber = subscriberService(context);
-  server.addService(withResponseEncoder(relay.PublisherService!.service, 'Publish', encodePublishResponse), publisherService(context));
+  const publisher = publisherService(context);
+  const publisherDefinition = withResponseEncoder(relay.PublisherService!.service, 'Publish', encodePublishResponse);
+  server.addService(withResponseEncoder(publisherDefinition, 'PublishStream', encodePublishResponse), publisher.handlers);
   server.addService(withResponseEncoder(relay.SubscriberService!.service, 'Subscribe', encodeSubscribeResponse), subscriber.handlers);
   server.addService(relay.AdminService!.service, adminService(context));
   server.addService(relay.TransactionService!.service, transactionService(context));
@@ -88,7 +90,7 @@ export async function serve(config: Config, store: MessageStore, log: Logger): P
     stopHousekeeping();
     health.setStatus('', 'NOT_SERVING');
     for (const name of serviceNames) health.setStatus(`relay.v1.${name}`, 'NOT_SERVING');
-    await subscriber.drain();
+    await Promise.all([subscriber.drain(), publisher.drain()]);
     await new Promise<void>((resolve) => {
       const cut = setTimeout(() => {
         log.warn({ drainTimeoutMs: config.drainTimeoutMs }, 'calls still running after the drain timeout; cutting them');

@@ -4,6 +4,8 @@ import { credentials, type ChannelOptions, type ClientDuplexStream, type Service
 import { loadRelayProto } from '../../proto/load.ts';
 import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
+import type { PublishStreamRequest } from '../../generated/ts/relay/v1/PublishStreamRequest.ts';
+import type { PublishStreamResponse__Output } from '../../generated/ts/relay/v1/PublishStreamResponse.ts';
 import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';
 import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
 import type { SubscriberServiceClient } from '../../generated/ts/relay/v1/SubscriberService.ts';
@@ -27,7 +29,7 @@ export function relaySpec(fsync: Fsync): TargetSpec {
   return {
     name: `Relay (${fsync})`,
     description:
-      `Relay gateway process (gRPC, batched Publish with idempotency keys, acks on the Subscribe stream) on a private ` +
+      `Relay gateway process (gRPC: publish batches with idempotency keys over a PublishStream, acks on the Subscribe stream) on a private ` +
       `redis-server 7 with appendonly yes, appendfsync ${fsync}`,
     start: () => RelayTarget.start({ fsync }),
   };
@@ -95,13 +97,13 @@ export class RelayTarget implements Target {
     for (const subscription of names) {
       await call(this.admin, 'CreateSubscription', { subscription: { name: subscription, topic: name } });
     }
+    const publishing = new PublishStream(this.publisher);
     return {
       name,
-      publish: async (items) => {
-        await call(this.publisher, 'Publish', { topic: name, messages: items.map(toPublishMessage) });
-      },
+      publish: (items) => publishing.send({ topic: name, messages: items.map(toPublishMessage) }),
       consume: async (subscription, prefetch, handler) => this.consume(names[subscription]!, prefetch, handler),
       delete: async () => {
+        publishing.close();
         for (const subscription of names) await call(this.admin, 'DeleteSubscription', { name: subscription });
         await call(this.admin, 'DeleteTopic', { name });
       },
@@ -147,6 +149,45 @@ export class RelayTarget implements Target {
     for (const subscriber of this.subscribers) subscriber.close();
     await this.gateway.stop();
     await this.redis.stop();
+  }
+}
+
+/**
+ * A topic's publishers share one PublishStream, as a publishing service would: one HTTP/2 stream for
+ * every batch, where a unary Publish opens one per call (the load generator's garbage, and the
+ * gateway's, at small batches). Batches pipeline on it; each resolves with its own answer.
+ */
+class PublishStream {
+  private stream: ClientDuplexStream<PublishStreamRequest, PublishStreamResponse__Output> | undefined;
+  private readonly waiting: { resolve(): void; reject(error: Error): void }[] = [];
+
+  constructor(private readonly publisher: PublisherServiceClient) {}
+
+  send(request: PublishStreamRequest): Promise<void> {
+    const stream = (this.stream ??= this.open());
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      stream.write(request);
+    });
+  }
+
+  close(): void {
+    this.stream?.end();
+    this.stream = undefined;
+  }
+
+  private open() {
+    const stream = this.publisher.PublishStream();
+    stream.on('data', (response: PublishStreamResponse__Output) => {
+      const waiter = this.waiting.shift()!;
+      if (response.statusCode === 0) waiter.resolve();
+      else waiter.reject(new Error(`PublishStream request failed: ${response.statusCode} ${response.statusMessage}`));
+    });
+    stream.on('error', (error: ServiceError) => {
+      if (this.stream === stream) this.stream = undefined;
+      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    });
+    return stream;
   }
 }
 

@@ -21,6 +21,8 @@ import type { Permissions, Verb } from './permissions.ts';
 // What each RPC needs, decided from its (first) request alone, before the handler runs and so
 // before any store call:
 //   Publish                              publish on the topic
+//   PublishStream                        publish on the topic its first request names (the handler
+//                                        refuses any other); every request counts for the rate limit
 //   Subscribe, Ack, Nack, ExtendLease,   subscribe on the subscription (a Subscribe stream's later
 //   Reject                               requests settle on the subscription its first one named)
 //   admin RPCs                           admin on every topic and subscription the request names;
@@ -50,6 +52,8 @@ export interface MethodRule {
   publishes?(request: any): Published;
   /** Counts against the open streams of its principal. */
   readonly stream?: true;
+  /** A stream whose later requests publish too: each passes the publish rate limit (publishes). */
+  readonly laterRequestsPublish?: true;
   /** Adapts the request to its principal (scoped transaction ids); may throw RequestError. */
   scopeRequest?(request: any, principal: string): void;
   /** Adapts the response to its principal (listings filtered, transaction ids unscoped). */
@@ -82,11 +86,14 @@ function scopeTransactionId(request: { transactionId: string }, principal: strin
 
 const subscriptionRule: MethodRule = { needs: (request: AckRequest__Output) => [subscribe(request.subscription)] };
 
+const publishRule: MethodRule = {
+  needs: (request: PublishRequest__Output) => [publish(request.topic)],
+  publishes: (request: PublishRequest__Output) => ({ messages: request.messages.length, bytes: payloadBytes(request.messages) }),
+};
+
 export const methodRules: Readonly<Record<string, MethodRule>> = {
-  '/relay.v1.PublisherService/Publish': {
-    needs: (request: PublishRequest__Output) => [publish(request.topic)],
-    publishes: (request: PublishRequest__Output) => ({ messages: request.messages.length, bytes: payloadBytes(request.messages) }),
-  },
+  '/relay.v1.PublisherService/Publish': publishRule,
+  '/relay.v1.PublisherService/PublishStream': { ...publishRule, laterRequestsPublish: true },
 
   '/relay.v1.SubscriberService/Subscribe': { needs: (request: SubscribeRequest__Output) => [subscribe(request.subscription)], stream: true },
   '/relay.v1.SubscriberService/Ack': subscriptionRule,

@@ -11,11 +11,21 @@ export const anonymous = 'anonymous';
 /** Trailer with the milliseconds to wait before retrying a RESOURCE_EXHAUSTED call. */
 export const retryAfterTrailer = 'relay-retry-after-ms';
 
+/** Later requests of a stream that the limits refused: the handler answers each with its refusal. */
+const refusedRequests = new WeakMap<object, Refusal>();
+
+/** The limits' refusal of a stream's later request, if they refused it. */
+export function refusalOf(request: object): Refusal | undefined {
+  return refusedRequests.get(request);
+}
+
 /**
  * One interceptor for every relay.v1 call; health and reflection pass untouched.
  * Authenticates once from the headers (UNAUTHENTICATED), then holds the headers back until the
  * first request message has been authorized (PERMISSION_DENIED) and admitted by the limits
  * (RESOURCE_EXHAUSTED): the handler, and with it every store call, starts only after all of that.
+ * A PublishStream's later requests pass the publish rate limit one by one; one it refuses is marked
+ * for the handler (refusalOf), which answers it alone.
  */
 export function securityInterceptor(security: GatewaySecurity): ServerInterceptor {
   return (method, call) => {
@@ -98,6 +108,11 @@ export function securityInterceptor(security: GatewaySecurity): ServerIntercepto
               if (!admit(message)) return;
               authorized = true;
               passHeaders!();
+            } else if (rule?.laterRequestsPublish) {
+              // The stream stays open: the handler answers this request with the refusal.
+              const published = rule.publishes!(message);
+              const refusal = security.limits.admitPublish(principal, published.messages, published.bytes);
+              if (refusal) refusedRequests.set(message as object, refusal);
             }
             pass(message);
           },

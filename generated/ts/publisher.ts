@@ -9,6 +9,8 @@ import type { PublishMessage as _relay_v1_PublishMessage, PublishMessage__Output
 import type { PublishRequest as _relay_v1_PublishRequest, PublishRequest__Output as _relay_v1_PublishRequest__Output } from './relay/v1/PublishRequest';
 import type { PublishResponse as _relay_v1_PublishResponse, PublishResponse__Output as _relay_v1_PublishResponse__Output } from './relay/v1/PublishResponse';
 import type { PublishResult as _relay_v1_PublishResult, PublishResult__Output as _relay_v1_PublishResult__Output } from './relay/v1/PublishResult';
+import type { PublishStreamRequest as _relay_v1_PublishStreamRequest, PublishStreamRequest__Output as _relay_v1_PublishStreamRequest__Output } from './relay/v1/PublishStreamRequest';
+import type { PublishStreamResponse as _relay_v1_PublishStreamResponse, PublishStreamResponse__Output as _relay_v1_PublishStreamResponse__Output } from './relay/v1/PublishStreamResponse';
 import type { PublisherServiceClient as _relay_v1_PublisherServiceClient, PublisherServiceDefinition as _relay_v1_PublisherServiceDefinition } from './relay/v1/PublisherService';
 import type { ReceivedMessage as _relay_v1_ReceivedMessage, ReceivedMessage__Output as _relay_v1_ReceivedMessage__Output } from './relay/v1/ReceivedMessage';
 import type { RetryPolicy as _relay_v1_RetryPolicy, RetryPolicy__Output as _relay_v1_RetryPolicy__Output } from './relay/v1/RetryPolicy';
@@ -35,6 +37,8 @@ export interface ProtoGrpcType {
       PublishRequest: MessageTypeDefinition<_relay_v1_PublishRequest, _relay_v1_PublishRequest__Output>
       PublishResponse: MessageTypeDefinition<_relay_v1_PublishResponse, _relay_v1_PublishResponse__Output>
       PublishResult: MessageTypeDefinition<_relay_v1_PublishResult, _relay_v1_PublishResult__Output>
+      PublishStreamRequest: MessageTypeDefinition<_relay_v1_PublishStreamRequest, _relay_v1_PublishStreamRequest__Output>
+      PublishStreamResponse: MessageTypeDefinition<_relay_v1_PublishStreamResponse, _relay_v1_PublishStreamResponse__Output>
       PublisherService: SubtypeConstructor<typeof grpc.Client, _relay_v1_PublisherServiceClient> & { service: _relay_v1_PublisherServiceDefinition }
       ReceivedMessage: MessageTypeDefinition<_relay_v1_ReceivedMessage, _relay_v1_ReceivedMessage__Output>
       RetryPolicy: MessageTypeDefinition<_relay_v1_RetryPolicy, _relay_v1_RetryPolicy__Output>

@@ -3,7 +3,8 @@
 import { status } from '@grpc/grpc-js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { publish, sleep, statusOf, TestSubscriber, topicWithSubscriptions, uniqueName, type Client } from '../helpers/client.ts';
+import { publish, sleep, statusOf, TestPublishStream, TestSubscriber, topicWithSubscriptions, uniqueName, type Client } from '../helpers/client.ts';
+import { maxStreamRequestsInFlight } from '../../gateway/publisher-service.ts';
 import { startInProcess, type InProcessGateway, type StoreFixture } from '../helpers/in-process.ts';
 
 interface Context {
@@ -71,6 +72,66 @@ export function defineGatewaySuite(name: string, makeStore: () => Promise<StoreF
       receipts: deliveries.map((d) => d.receipt),
     });
     assert.equal(acked.results, ['SETTLEMENT_RESULT_OK', 'SETTLEMENT_RESULT_OK', 'SETTLEMENT_RESULT_OK'], 'settling twice is OK');
+  });
+
+  test('PublishStream: each request answered in order, a failed one with its status while the stream carries on; the stored ones are delivered', async ({ client }) => {
+    const { topic, subscriptions } = await topicWithSubscriptions(client);
+    const stream = new TestPublishStream(client);
+    const message = (text: string, idempotencyKey = '') => ({ data: Buffer.from(text), idempotencyKey });
+    // Sent without waiting: the answers must still come one per request, in request order.
+    const answers = await Promise.all([
+      stream.send({ topic, messages: [message('a', 'key-a'), message('b')] }),
+      stream.send({ topic, messages: [] }),
+      stream.send({ topic, messages: [message('c')] }),
+      stream.send({ topic, messages: [message('other content', 'key-a')] }),
+      stream.send({ topic, messages: [message('a', 'key-a')] }),
+      stream.send({ topic: uniqueName('topic'), messages: [message('elsewhere')] }),
+      stream.send({ topic, messages: [message('x'.repeat(10))] }),
+    ]);
+    const codes = answers.map((answer) => answer.statusCode);
+    assert.equal(codes, [0, status.INVALID_ARGUMENT, 0, status.ALREADY_EXISTS, 0, status.INVALID_ARGUMENT, 0]);
+    assert.match(answers[1]!.statusMessage, /at least one message/);
+    assert.match(answers[5]!.statusMessage, /the topic of its first request/);
+    for (const failed of [answers[1]!, answers[3]!, answers[5]!]) assert.equal(failed.results, []);
+    assert.is(answers[0]!.results.length, 2);
+    assert.equal(answers[4]!.results, [{ messageId: answers[0]!.results[0]!.messageId, duplicate: true }], 'a repeated key answers the original id');
+    const stored = [answers[0]!.results[0]!, answers[0]!.results[1]!, answers[2]!.results[0]!, answers[6]!.results[0]!].map((result) => result.messageId);
+    stream.call.end();
+    assert.is(await stream.ended, 0, 'a half-closed stream ends OK once everything is answered');
+    const deliveries = await open(client, subscriptions[0]!).take(4);
+    assert.equal(deliveries.map((d) => d.message!.messageId), stored, 'stored in request order, nothing of a failed request');
+    assert.equal(deliveries.map((d) => d.message!.data.toString()), ['a', 'b', 'c', 'x'.repeat(10)]);
+  });
+
+  test(`PublishStream: far more requests than the ${maxStreamRequestsInFlight} handled at once are all answered, in order`, async ({ client }) => {
+    const { topic } = await topicWithSubscriptions(client, []);
+    const stream = new TestPublishStream(client);
+    const count = maxStreamRequestsInFlight * 8;
+    const answers = await Promise.all(Array.from({ length: count }, (_, i) => stream.send({ topic, messages: [{ data: Buffer.from(String(i)) }] })));
+    assert.ok(answers.every((answer) => answer.statusCode === 0 && answer.results.length === 1));
+    const ids = answers.map((answer) => answer.results[0]!.messageId);
+    const ordered = [...ids].sort((a, b) => {
+      const [am, as] = a.split('-').map(BigInt);
+      const [bm, bs] = b.split('-').map(BigInt);
+      return am! === bm! ? Number(as! - bs!) : Number(am! - bm!);
+    });
+    assert.equal(ids, ordered, 'ids grow with the requests: stored in request order');
+    assert.is(new Set(ids).size, count);
+    stream.call.end();
+    assert.is(await stream.ended, 0);
+  });
+
+  test('PublishStream to an unknown topic: NOT_FOUND in the answer, and the stream stays open', async ({ client }) => {
+    const topic = uniqueName('topic');
+    const stream = new TestPublishStream(client);
+    const missing = await stream.send({ topic, messages: [{ data: Buffer.from('x') }] });
+    assert.is(missing.statusCode, status.NOT_FOUND);
+    await client.call(client.admin, 'CreateTopic', { topic: { name: topic } });
+    const found = await stream.send({ topic, messages: [{ data: Buffer.from('y') }] });
+    assert.is(found.statusCode, 0);
+    assert.is(found.results.length, 1);
+    stream.call.end();
+    assert.is(await stream.ended, 0);
   });
 
   test('fan-out: every subscription of a topic gets every message', async ({ client }) => {

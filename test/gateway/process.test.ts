@@ -4,7 +4,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { spawn, spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connect, sleep, TestSubscriber, uniqueName, type Client } from '../helpers/client.ts';
+import { connect, sleep, TestPublishStream, TestSubscriber, uniqueName, type Client } from '../helpers/client.ts';
 import { startGateway, type GatewayProcess } from '../helpers/gateway.ts';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 
@@ -166,6 +166,19 @@ test('SIGTERM with open streams: exit 0 within the grace period, unsettled deliv
   const redelivered = await survivor.take(20, 5000);
   assert.equal(redelivered.map((d) => d.message!.messageId).sort(), ids, 'long before the 60 s lease');
   survivor.cancel();
+});
+
+test('SIGTERM with an open PublishStream: what it sent is answered, then it ends UNAVAILABLE and the gateway exits at once', async ({ redis }) => {
+  const { process, client } = await gateway({ REDIS_URL: redis.url, RELAY_DRAIN_TIMEOUT_MS: '5000' });
+  const topic = uniqueName('topic');
+  await client.call(client.admin, 'CreateTopic', { topic: { name: topic } });
+  const stream = new TestPublishStream(client);
+  const answered = await stream.send({ topic, messages: [{ data: Buffer.from('before') }] });
+  assert.is(answered.statusCode, status.OK);
+  const stoppedAt = Date.now();
+  assert.is(await process.stop(), 0, 'exit code 0');
+  assert.ok(Date.now() - stoppedAt < 2500, 'the drain does not wait for the publisher to close its stream');
+  assert.is(await stream.ended, status.UNAVAILABLE, 'the stream ends with UNAVAILABLE, so the publisher reconnects');
 });
 
 test.run();

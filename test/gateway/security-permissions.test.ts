@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MemoryMessageStore } from '../../adapters/memory/memory-store.ts';
 import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
+import { TestPublishStream } from '../helpers/client.ts';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.ts';
 import { connectAs, outcome, type SecureClient } from '../helpers/secure-client.ts';
 
@@ -60,6 +61,24 @@ test('Publish needs publish on its topic', async () => {
   assert.is(await codeOf(publishTo('producer', 'payments')), status.PERMISSION_DENIED);
   assert.is(await codeOf(publishTo('consumer', 'orders.created')), status.PERMISSION_DENIED);
   assert.is(await codeOf(publishTo('operator', 'orders.created')), status.PERMISSION_DENIED, 'admin does not include publish');
+});
+
+test('PublishStream needs publish on the topic its first request names, and stays on that topic', async () => {
+  const producer = clients.producer!;
+  const message = { data: Buffer.from('m') };
+  const allowed = new TestPublishStream(producer, producer.metadata());
+  assert.is((await allowed.send({ topic: 'orders.created', messages: [message] })).statusCode, status.OK);
+  const elsewhere = await allowed.send({ topic: 'payments', messages: [message] });
+  assert.is(elsewhere.statusCode, status.INVALID_ARGUMENT, 'a later request cannot reach a topic the first did not name');
+  assert.is((await allowed.send({ topic: 'orders.created', messages: [message] })).statusCode, status.OK, 'the stream carries on');
+  allowed.call.end();
+  assert.is(await allowed.ended, status.OK);
+  for (const [principal, topic] of [['producer', 'payments'], ['consumer', 'orders.created'], ['operator', 'orders.created']] as const) {
+    const client = clients[principal]!;
+    const denied = new TestPublishStream(client, client.metadata());
+    void denied.send({ topic, messages: [message] });
+    assert.is(await denied.ended, status.PERMISSION_DENIED, `${principal} on ${topic}`);
+  }
 });
 
 /** Opens a stream and resolves with its first delivery's receipt, or its error code. */

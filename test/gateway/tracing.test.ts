@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { Metadata } from '@grpc/grpc-js';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
-import { publish, TestSubscriber, topicWithSubscriptions, type Client } from '../helpers/client.ts';
+import { publish, TestPublishStream, TestSubscriber, topicWithSubscriptions, type Client } from '../helpers/client.ts';
 import { startInProcess, type InProcessGateway } from '../helpers/in-process.ts';
 import { startRedisServer } from '../helpers/redis-server.ts';
 import {
@@ -195,6 +195,42 @@ test('a batch publish is one publish span with a create span per message, the pa
       ],
       tree.describe(),
     );
+  }
+});
+
+test('a PublishStream’s requests are publish spans under the publisher’s span from the stream’s metadata, each the parent of its message’s deliveries', async ({
+  client,
+  setupError,
+}) => {
+  if (setupError) throw setupError;
+  const { topic, subscriptions } = await topicWithSubscriptions(client!, [{}]);
+  const { span: publisher, result: answers } = await asPublisher('publisher', async (metadata) => {
+    const stream = new TestPublishStream(client!, metadata);
+    const sent = await Promise.all([stream.send({ topic, messages: [{ data: Buffer.from('one') }] }), stream.send({ topic, messages: [{ data: Buffer.from('two') }] })]);
+    stream.call.end();
+    await stream.ended;
+    return sent;
+  });
+  const ids = answers.map((answer) => answer.results[0]!.messageId);
+  const subscriber = new TestSubscriber(client!, subscriptions[0]!);
+  subscribers.push(subscriber);
+  const deliveries = await subscriber.take(2);
+  for (const delivery of deliveries) await settle(client!, 'Ack', subscriptions[0]!, delivery.receipt);
+
+  const tree = new TraceTree(exporter.getFinishedSpans(), traceId(publisher));
+  const publishSpans = tree.named(`publish ${topic}`);
+  assert.equal(
+    publishSpans.map((span) => [parentId(span), attribute(span, 'messaging.message.id')]).sort(),
+    ids.map((id) => [spanId(publisher), id]).sort(),
+    tree.describe(),
+  );
+  for (const delivery of deliveries) {
+    const id = delivery.message!.messageId;
+    const publishSpan = publishSpans.find((span) => attribute(span, 'messaging.message.id') === id)!;
+    const [deliverSpan, ...more] = tree.named(`deliver ${topic}`).filter((span) => attribute(span, 'messaging.message.id') === id);
+    assert.is(more.length, 0, tree.describe());
+    assert.is(parentId(deliverSpan!), spanId(publishSpan), tree.describe());
+    assert.is(traceparentSpanId(delivery.message!.traceparent), spanId(deliverSpan!), 'the delivery carries its delivery span');
   }
 });
 

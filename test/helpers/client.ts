@@ -4,6 +4,8 @@ import { loadRelayProto } from '../../proto/load.ts';
 import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
 import type { Delivery__Output } from '../../generated/ts/relay/v1/Delivery.ts';
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
+import type { PublishStreamRequest } from '../../generated/ts/relay/v1/PublishStreamRequest.ts';
+import type { PublishStreamResponse__Output } from '../../generated/ts/relay/v1/PublishStreamResponse.ts';
 import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';
 import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
 import type { SubscriberServiceClient } from '../../generated/ts/relay/v1/SubscriberService.ts';
@@ -128,6 +130,35 @@ export class TestSubscriber {
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter();
+  }
+}
+
+/** A PublishStream: each send resolves with its own response (they come in request order). */
+export class TestPublishStream {
+  /** The stream's end: its status code (0 when it ended OK). */
+  readonly ended: Promise<number>;
+  readonly call: ClientDuplexStream<PublishStreamRequest, PublishStreamResponse__Output>;
+  private readonly waiting: ((response: PublishStreamResponse__Output) => void)[] = [];
+
+  constructor(client: { publisher: PublisherServiceClient }, metadata = new Metadata()) {
+    this.call = client.publisher.PublishStream(metadata);
+    this.call.on('data', (response: PublishStreamResponse__Output) => this.waiting.shift()!(response));
+    this.ended = new Promise((resolve) => {
+      this.call.on('error', (error: ServiceError) => resolve(error.code));
+      this.call.on('status', (status: { code: number }) => status.code === 0 && resolve(0));
+    });
+  }
+
+  send(request: PublishStreamRequest): Promise<PublishStreamResponse__Output> {
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.call.write(request);
+    });
+  }
+
+  /** Requests sent and not answered yet. */
+  get unanswered(): number {
+    return this.waiting.length;
   }
 }
 

@@ -25,6 +25,15 @@ type PublisherServiceClient interface {
 	// ALREADY_EXISTS when an idempotency key within its window names different content;
 	// UNAVAILABLE when the store is unreachable or the gateway drains.
 	Publish(ctx context.Context, in *PublishRequest, opts ...grpc.CallOption) (*PublishResponse, error)
+	// Publishes over one long-lived stream, for publishers that send small batches often (one HTTP/2
+	// stream for all of them instead of one per call). Each request is a Publish batch to the topic the
+	// stream's first request names, handled as Publish handles it (same limits and statuses; the trace
+	// context comes from the stream's metadata or the messages), and answered by one response, in
+	// request order. Requests are handled concurrently, up to 16 at a time; their store writes start
+	// in request order. A failed request gets its status in its response and the stream stays open.
+	// The stream itself fails only when its first request is refused (as Publish would be) or the
+	// gateway drains (UNAVAILABLE, after answering what it received).
+	PublishStream(ctx context.Context, opts ...grpc.CallOption) (PublisherService_PublishStreamClient, error)
 }
 
 type publisherServiceClient struct {
@@ -44,6 +53,37 @@ func (c *publisherServiceClient) Publish(ctx context.Context, in *PublishRequest
 	return out, nil
 }
 
+func (c *publisherServiceClient) PublishStream(ctx context.Context, opts ...grpc.CallOption) (PublisherService_PublishStreamClient, error) {
+	stream, err := c.cc.NewStream(ctx, &_PublisherService_serviceDesc.Streams[0], "/relay.v1.PublisherService/PublishStream", opts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &publisherServicePublishStreamClient{stream}
+	return x, nil
+}
+
+type PublisherService_PublishStreamClient interface {
+	Send(*PublishStreamRequest) error
+	Recv() (*PublishStreamResponse, error)
+	grpc.ClientStream
+}
+
+type publisherServicePublishStreamClient struct {
+	grpc.ClientStream
+}
+
+func (x *publisherServicePublishStreamClient) Send(m *PublishStreamRequest) error {
+	return x.ClientStream.SendMsg(m)
+}
+
+func (x *publisherServicePublishStreamClient) Recv() (*PublishStreamResponse, error) {
+	m := new(PublishStreamResponse)
+	if err := x.ClientStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 // PublisherServiceServer is the server API for PublisherService service.
 // All implementations must embed UnimplementedPublisherServiceServer
 // for forward compatibility
@@ -56,6 +96,15 @@ type PublisherServiceServer interface {
 	// ALREADY_EXISTS when an idempotency key within its window names different content;
 	// UNAVAILABLE when the store is unreachable or the gateway drains.
 	Publish(context.Context, *PublishRequest) (*PublishResponse, error)
+	// Publishes over one long-lived stream, for publishers that send small batches often (one HTTP/2
+	// stream for all of them instead of one per call). Each request is a Publish batch to the topic the
+	// stream's first request names, handled as Publish handles it (same limits and statuses; the trace
+	// context comes from the stream's metadata or the messages), and answered by one response, in
+	// request order. Requests are handled concurrently, up to 16 at a time; their store writes start
+	// in request order. A failed request gets its status in its response and the stream stays open.
+	// The stream itself fails only when its first request is refused (as Publish would be) or the
+	// gateway drains (UNAVAILABLE, after answering what it received).
+	PublishStream(PublisherService_PublishStreamServer) error
 	mustEmbedUnimplementedPublisherServiceServer()
 }
 
@@ -65,6 +114,9 @@ type UnimplementedPublisherServiceServer struct {
 
 func (UnimplementedPublisherServiceServer) Publish(context.Context, *PublishRequest) (*PublishResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Publish not implemented")
+}
+func (UnimplementedPublisherServiceServer) PublishStream(PublisherService_PublishStreamServer) error {
+	return status.Errorf(codes.Unimplemented, "method PublishStream not implemented")
 }
 func (UnimplementedPublisherServiceServer) mustEmbedUnimplementedPublisherServiceServer() {}
 
@@ -97,6 +149,32 @@ func _PublisherService_Publish_Handler(srv interface{}, ctx context.Context, dec
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PublisherService_PublishStream_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(PublisherServiceServer).PublishStream(&publisherServicePublishStreamServer{stream})
+}
+
+type PublisherService_PublishStreamServer interface {
+	Send(*PublishStreamResponse) error
+	Recv() (*PublishStreamRequest, error)
+	grpc.ServerStream
+}
+
+type publisherServicePublishStreamServer struct {
+	grpc.ServerStream
+}
+
+func (x *publisherServicePublishStreamServer) Send(m *PublishStreamResponse) error {
+	return x.ServerStream.SendMsg(m)
+}
+
+func (x *publisherServicePublishStreamServer) Recv() (*PublishStreamRequest, error) {
+	m := new(PublishStreamRequest)
+	if err := x.ServerStream.RecvMsg(m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
 var _PublisherService_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "relay.v1.PublisherService",
 	HandlerType: (*PublisherServiceServer)(nil),
@@ -106,6 +184,13 @@ var _PublisherService_serviceDesc = grpc.ServiceDesc{
 			Handler:    _PublisherService_Publish_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "PublishStream",
+			Handler:       _PublisherService_PublishStream_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "relay/v1/publisher.proto",
 }

@@ -24,6 +24,11 @@ class PublisherServiceStub(object):
                 request_serializer=relay_dot_v1_dot_publisher__pb2.PublishRequest.SerializeToString,
                 response_deserializer=relay_dot_v1_dot_publisher__pb2.PublishResponse.FromString,
                 )
+        self.PublishStream = channel.stream_stream(
+                '/relay.v1.PublisherService/PublishStream',
+                request_serializer=relay_dot_v1_dot_publisher__pb2.PublishStreamRequest.SerializeToString,
+                response_deserializer=relay_dot_v1_dot_publisher__pb2.PublishStreamResponse.FromString,
+                )
 
 
 class PublisherServiceServicer(object):
@@ -47,6 +52,20 @@ class PublisherServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def PublishStream(self, request_iterator, context):
+        """Publishes over one long-lived stream, for publishers that send small batches often (one HTTP/2
+        stream for all of them instead of one per call). Each request is a Publish batch to the topic the
+        stream's first request names, handled as Publish handles it (same limits and statuses; the trace
+        context comes from the stream's metadata or the messages), and answered by one response, in
+        request order. Requests are handled concurrently, up to 16 at a time; their store writes start
+        in request order. A failed request gets its status in its response and the stream stays open.
+        The stream itself fails only when its first request is refused (as Publish would be) or the
+        gateway drains (UNAVAILABLE, after answering what it received).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_PublisherServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -54,6 +73,11 @@ def add_PublisherServiceServicer_to_server(servicer, server):
                     servicer.Publish,
                     request_deserializer=relay_dot_v1_dot_publisher__pb2.PublishRequest.FromString,
                     response_serializer=relay_dot_v1_dot_publisher__pb2.PublishResponse.SerializeToString,
+            ),
+            'PublishStream': grpc.stream_stream_rpc_method_handler(
+                    servicer.PublishStream,
+                    request_deserializer=relay_dot_v1_dot_publisher__pb2.PublishStreamRequest.FromString,
+                    response_serializer=relay_dot_v1_dot_publisher__pb2.PublishStreamResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -84,5 +108,22 @@ class PublisherService(object):
         return grpc.experimental.unary_unary(request, target, '/relay.v1.PublisherService/Publish',
             relay_dot_v1_dot_publisher__pb2.PublishRequest.SerializeToString,
             relay_dot_v1_dot_publisher__pb2.PublishResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def PublishStream(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(request_iterator, target, '/relay.v1.PublisherService/PublishStream',
+            relay_dot_v1_dot_publisher__pb2.PublishStreamRequest.SerializeToString,
+            relay_dot_v1_dot_publisher__pb2.PublishStreamResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
