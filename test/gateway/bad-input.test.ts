@@ -7,7 +7,7 @@ import { RedisMessageStore } from '../../adapters/redis/redis-store.ts';
 import { loadConfig } from '../../gateway/config.ts';
 import { createLogger } from '../../gateway/log.ts';
 import { serve, type RunningGateway } from '../../gateway/server.ts';
-import { connect, TestSubscriber, uniqueName, type Client } from '../helpers/client.ts';
+import { connect, TestPublishStream, TestSubscriber, uniqueName, type Client } from '../helpers/client.ts';
 import { startRedisServer, type RedisServer } from '../helpers/redis-server.ts';
 
 interface Context {
@@ -61,6 +61,16 @@ type Case = [name: string, run: (context: Context) => Promise<unknown>, expected
 const admin = (method: string, request: object) => (context: Context) => context.client.call(context.client.admin, method, request);
 const publish = (messages: object[], topic?: string, metadata?: Metadata) => (context: Context) =>
   context.client.call(context.client.publisher, 'Publish', { topic: topic ?? context.topic, messages }, metadata);
+/** The same request as one PublishStream request: its answer's status stands for the call's. */
+const publishStreamed = (messages: object[], topic?: string) => async (context: Context) => {
+  const stream = new TestPublishStream(context.client);
+  try {
+    const answer = await stream.send({ topic: topic ?? context.topic, messages });
+    if (answer.statusCode !== status.OK) throw Object.assign(new Error(answer.statusMessage), { code: answer.statusCode, details: answer.statusMessage });
+  } finally {
+    stream.call.end();
+  }
+};
 const settle = (method: string, request: (context: Context) => object) => (context: Context) =>
   context.client.call(context.client.subscriber, method, { subscription: context.subscription, ...request(context) });
 /** Opens a Subscribe stream and resolves when the server ends it with an error (or after 1 s of serving). */
@@ -82,6 +92,28 @@ const subscribe = (first: (context: Context) => object, later?: object) => async
 const message = (overrides: object = {}) => ({ data: Buffer.from('x'), ...overrides });
 const attributes = (count: number, keyBytes = 4, valueBytes = 1) =>
   Object.fromEntries(Array.from({ length: count }, (_, i) => [String(i).padStart(keyBytes, 'k'), 'v'.repeat(valueBytes)]));
+
+/** Publish requests: name, messages, topic (the test topic when undefined), expected status. */
+const publishCases: [name: string, messages: object[], topic: string | undefined, expected: status][] = [
+  ['publishing to an unknown topic', [message()], 'no-such-topic', status.NOT_FOUND],
+  ['publishing to a bad topic name', [message()], 'a/b', status.INVALID_ARGUMENT],
+  ['an empty batch', [], undefined, status.INVALID_ARGUMENT],
+  ['1000 messages in a batch', Array.from({ length: 1000 }, () => message()), undefined, status.OK],
+  ['1001 messages in a batch', Array.from({ length: 1001 }, () => message()), undefined, status.RESOURCE_EXHAUSTED],
+  ['a payload of exactly 1 MiB', [message({ data: Buffer.alloc(MiB) })], undefined, status.OK],
+  ['a payload of 1 MiB + 1', [message({ data: Buffer.alloc(MiB + 1) })], undefined, status.INVALID_ARGUMENT],
+  ['100 attributes', [message({ attributes: attributes(100) })], undefined, status.OK],
+  ['101 attributes', [message({ attributes: attributes(101) })], undefined, status.INVALID_ARGUMENT],
+  ['an attribute key of 256 bytes', [message({ attributes: attributes(1, 256) })], undefined, status.OK],
+  ['an attribute key of 257 bytes', [message({ attributes: attributes(1, 257) })], undefined, status.INVALID_ARGUMENT],
+  ['an attribute value of 4 KiB', [message({ attributes: attributes(1, 4, 4 * KiB) })], undefined, status.OK],
+  ['an attribute value of 4 KiB + 1', [message({ attributes: attributes(1, 4, 4 * KiB + 1) })], undefined, status.INVALID_ARGUMENT],
+  ['an empty attribute key', [message({ attributes: { '': 'v' } })], undefined, status.INVALID_ARGUMENT],
+  ['an idempotency key of 257 bytes', [message({ idempotencyKey: 'k'.repeat(257) })], undefined, status.INVALID_ARGUMENT],
+  ['an ordering key of 257 bytes', [message({ orderingKey: 'k'.repeat(257) })], undefined, status.INVALID_ARGUMENT],
+  ['a batch of 10 MiB + 1 byte', [...Array.from({ length: 10 }, () => message({ data: Buffer.alloc(MiB) })), message({ data: Buffer.alloc(1) })], undefined, status.RESOURCE_EXHAUSTED],
+  ['a stored idempotency key with other content', [message({ idempotencyKey: 'kept', data: Buffer.from('changed') })], undefined, status.ALREADY_EXISTS],
+];
 
 const cases: Case[] = [
   ['a topic without a name', admin('CreateTopic', { topic: { name: '' } }), status.INVALID_ARGUMENT],
@@ -114,24 +146,11 @@ const cases: Case[] = [
   ['an unknown dead-letter topic', (c) => admin('CreateSubscription', { subscription: { name: uniqueName(), topic: c.topic, deadLetterTopic: 'no-such-topic' } })(c), status.NOT_FOUND],
   ['a dead-letter topic name with a brace', (c) => admin('CreateSubscription', { subscription: { name: uniqueName(), topic: c.topic, deadLetterTopic: 'x}' } })(c), status.INVALID_ARGUMENT],
 
-  ['publishing to an unknown topic', publish([message()], 'no-such-topic'), status.NOT_FOUND],
-  ['publishing to a bad topic name', publish([message()], 'a/b'), status.INVALID_ARGUMENT],
-  ['an empty batch', publish([]), status.INVALID_ARGUMENT],
-  ['1000 messages in a batch', publish(Array.from({ length: 1000 }, () => message())), status.OK],
-  ['1001 messages in a batch', publish(Array.from({ length: 1001 }, () => message())), status.RESOURCE_EXHAUSTED],
-  ['a payload of exactly 1 MiB', publish([message({ data: Buffer.alloc(MiB) })]), status.OK],
-  ['a payload of 1 MiB + 1', publish([message({ data: Buffer.alloc(MiB + 1) })]), status.INVALID_ARGUMENT],
-  ['100 attributes', publish([message({ attributes: attributes(100) })]), status.OK],
-  ['101 attributes', publish([message({ attributes: attributes(101) })]), status.INVALID_ARGUMENT],
-  ['an attribute key of 256 bytes', publish([message({ attributes: attributes(1, 256) })]), status.OK],
-  ['an attribute key of 257 bytes', publish([message({ attributes: attributes(1, 257) })]), status.INVALID_ARGUMENT],
-  ['an attribute value of 4 KiB', publish([message({ attributes: attributes(1, 4, 4 * KiB) })]), status.OK],
-  ['an attribute value of 4 KiB + 1', publish([message({ attributes: attributes(1, 4, 4 * KiB + 1) })]), status.INVALID_ARGUMENT],
-  ['an empty attribute key', publish([message({ attributes: { '': 'v' } })]), status.INVALID_ARGUMENT],
-  ['an idempotency key of 257 bytes', publish([message({ idempotencyKey: 'k'.repeat(257) })]), status.INVALID_ARGUMENT],
-  ['an ordering key of 257 bytes', publish([message({ orderingKey: 'k'.repeat(257) })]), status.INVALID_ARGUMENT],
-  ['a batch of 10 MiB + 1 byte', publish([...Array.from({ length: 10 }, () => message({ data: Buffer.alloc(MiB) })), message({ data: Buffer.alloc(1) })]), status.RESOURCE_EXHAUSTED],
-  ['a stored idempotency key with other content', publish([message({ idempotencyKey: 'kept', data: Buffer.from('changed') })]), status.ALREADY_EXISTS],
+  // Every publish case twice: as a Publish call, and as the request of a PublishStream.
+  ...publishCases.flatMap(([name, messages, topic, expected]): Case[] => [
+    [name, publish(messages, topic), expected],
+    [`${name}, over a PublishStream`, publishStreamed(messages, topic), expected],
+  ]),
   [
     'oversized metadata',
     (c) => {
