@@ -155,11 +155,6 @@ export class TestPublishStream {
       this.call.write(request);
     });
   }
-
-  /** Requests sent and not answered yet. */
-  get unanswered(): number {
-    return this.waiting.length;
-  }
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
