@@ -16,6 +16,16 @@ export const maxStreamRequestsInFlight = 16;
 
 const drainingError = () => new RequestError(status.UNAVAILABLE, 'gateway is draining; retry on another');
 
+/** The stream's metadata with the request's own trace context in place of the stream's, when it carries one. */
+function withTraceContext(metadata: Metadata, request: PublishStreamRequest__Output): Metadata {
+  if (!request.traceparent) return metadata;
+  const own = metadata.clone();
+  own.set('traceparent', request.traceparent);
+  if (request.tracestate) own.set('tracestate', request.tracestate);
+  else own.remove('tracestate');
+  return own;
+}
+
 export interface PublisherService {
   readonly handlers: PublisherServiceHandlers;
   /** Answers what every open PublishStream received, then ends it with UNAVAILABLE. */
@@ -69,7 +79,7 @@ export function publisherService(context: GatewayContext): PublisherService {
         }
         const refusal = refusalOf(request);
         if (refusal) return { statusCode: status.RESOURCE_EXHAUSTED, statusMessage: refusal.message, retryAfterMs: refusal.retryAfterMs };
-        return await publish(request, call.metadata);
+        return await publish(request, withTraceContext(call.metadata, request));
       } catch (error) {
         const failure = toServiceError(error, context.log);
         return { statusCode: failure.code, statusMessage: failure.details };

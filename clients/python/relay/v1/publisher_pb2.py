@@ -14,7 +14,7 @@ _sym_db = _symbol_database.Default()
 from relay.v1 import resources_pb2 as relay_dot_v1_dot_resources__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18relay/v1/publisher.proto\x12\x08relay.v1\x1a\x18relay/v1/resources.proto\"K\n\x0ePublishRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.relay.v1.PublishMessage\";\n\x0fPublishResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.relay.v1.PublishResult\"Q\n\x14PublishStreamRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.relay.v1.PublishMessage\"\x86\x01\n\x15PublishStreamResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.relay.v1.PublishResult\x12\x13\n\x0bstatus_code\x18\x02 \x01(\x05\x12\x16\n\x0estatus_message\x18\x03 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x04 \x01(\r\"6\n\rPublishResult\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x32\xa8\x01\n\x10PublisherService\x12>\n\x07Publish\x12\x18.relay.v1.PublishRequest\x1a\x19.relay.v1.PublishResponse\x12T\n\rPublishStream\x12\x1e.relay.v1.PublishStreamRequest\x1a\x1f.relay.v1.PublishStreamResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18relay/v1/publisher.proto\x12\x08relay.v1\x1a\x18relay/v1/resources.proto\"K\n\x0ePublishRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.relay.v1.PublishMessage\";\n\x0fPublishResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.relay.v1.PublishResult\"z\n\x14PublishStreamRequest\x12\r\n\x05topic\x18\x01 \x01(\t\x12*\n\x08messages\x18\x02 \x03(\x0b\x32\x18.relay.v1.PublishMessage\x12\x13\n\x0btraceparent\x18\x03 \x01(\t\x12\x12\n\ntracestate\x18\x04 \x01(\t\"\x86\x01\n\x15PublishStreamResponse\x12(\n\x07results\x18\x01 \x03(\x0b\x32\x17.relay.v1.PublishResult\x12\x13\n\x0bstatus_code\x18\x02 \x01(\x05\x12\x16\n\x0estatus_message\x18\x03 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x04 \x01(\r\"6\n\rPublishResult\x12\x12\n\nmessage_id\x18\x01 \x01(\t\x12\x11\n\tduplicate\x18\x02 \x01(\x08\x32\xa8\x01\n\x10PublisherService\x12>\n\x07Publish\x12\x18.relay.v1.PublishRequest\x1a\x19.relay.v1.PublishResponse\x12T\n\rPublishStream\x12\x1e.relay.v1.PublishStreamRequest\x1a\x1f.relay.v1.PublishStreamResponse(\x01\x30\x01\x62\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'relay.v1.publisher_pb2', globals())
@@ -26,11 +26,11 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _PUBLISHRESPONSE._serialized_start=141
   _PUBLISHRESPONSE._serialized_end=200
   _PUBLISHSTREAMREQUEST._serialized_start=202
-  _PUBLISHSTREAMREQUEST._serialized_end=283
-  _PUBLISHSTREAMRESPONSE._serialized_start=286
-  _PUBLISHSTREAMRESPONSE._serialized_end=420
-  _PUBLISHRESULT._serialized_start=422
-  _PUBLISHRESULT._serialized_end=476
-  _PUBLISHERSERVICE._serialized_start=479
-  _PUBLISHERSERVICE._serialized_end=647
+  _PUBLISHSTREAMREQUEST._serialized_end=324
+  _PUBLISHSTREAMRESPONSE._serialized_start=327
+  _PUBLISHSTREAMRESPONSE._serialized_end=461
+  _PUBLISHRESULT._serialized_start=463
+  _PUBLISHRESULT._serialized_end=517
+  _PUBLISHERSERVICE._serialized_start=520
+  _PUBLISHERSERVICE._serialized_end=688
 # @@protoc_insertion_point(module_scope)

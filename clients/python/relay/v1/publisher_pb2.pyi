@@ -29,12 +29,16 @@ class PublishResult(_message.Message):
     def __init__(self, message_id: _Optional[str] = ..., duplicate: bool = ...) -> None: ...
 
 class PublishStreamRequest(_message.Message):
-    __slots__ = ["messages", "topic"]
+    __slots__ = ["messages", "topic", "traceparent", "tracestate"]
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
+    TRACEPARENT_FIELD_NUMBER: _ClassVar[int]
+    TRACESTATE_FIELD_NUMBER: _ClassVar[int]
     messages: _containers.RepeatedCompositeFieldContainer[_resources_pb2.PublishMessage]
     topic: str
-    def __init__(self, topic: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_resources_pb2.PublishMessage, _Mapping]]] = ...) -> None: ...
+    traceparent: str
+    tracestate: str
+    def __init__(self, topic: _Optional[str] = ..., messages: _Optional[_Iterable[_Union[_resources_pb2.PublishMessage, _Mapping]]] = ..., traceparent: _Optional[str] = ..., tracestate: _Optional[str] = ...) -> None: ...
 
 class PublishStreamResponse(_message.Message):
     __slots__ = ["results", "retry_after_ms", "status_code", "status_message"]

@@ -56,7 +56,7 @@ class PublisherServiceServicer(object):
         """Publishes over one long-lived stream, for publishers that send small batches often (one HTTP/2
         stream for all of them instead of one per call). Each request is a Publish batch to the topic the
         stream's first request names, handled as Publish handles it (same limits and statuses; the trace
-        context comes from the stream's metadata or the messages), and answered by one response, in
+        context is the request's own, else the stream's metadata's), and answered by one response, in
         request order. Requests are handled concurrently, up to 16 at a time; their store writes start
         in request order. A failed request gets its status in its response and the stream stays open.
         The stream itself fails only when its first request is refused (as Publish would be) or the

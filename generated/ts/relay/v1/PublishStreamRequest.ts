@@ -5,9 +5,13 @@ import type { PublishMessage as _relay_v1_PublishMessage, PublishMessage__Output
 export interface PublishStreamRequest {
   'topic'?: (string);
   'messages'?: (_relay_v1_PublishMessage)[];
+  'traceparent'?: (string);
+  'tracestate'?: (string);
 }
 
 export interface PublishStreamRequest__Output {
   'topic': (string);
   'messages': (_relay_v1_PublishMessage__Output)[];
+  'traceparent': (string);
+  'tracestate': (string);
 }
