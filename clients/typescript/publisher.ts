@@ -1,10 +1,13 @@
 // A batching publisher: messages wait up to lingerMs, or until maxMessages / maxBytes are reached,
-// then go out in one Publish. Every message gets an idempotency key (UUIDv7 unless the caller set
-// one), so a batch retried after UNAVAILABLE or DEADLINE_EXCEEDED is stored once.
+// then go out as one request on the publisher's PublishStream. Every message gets an idempotency key
+// (UUIDv7 unless the caller set one), so a batch retried after UNAVAILABLE or DEADLINE_EXCEEDED is
+// stored once.
 import { context, type Context } from '@opentelemetry/api';
 import type { PublishMessage } from '../../generated/ts/relay/v1/PublishMessage.ts';
+import { PublishStreamSender } from './publish-stream.ts';
 import type { Relay } from './relay.ts';
 import { withRetry, type RetryOptions } from './retry.ts';
+import { traceFields } from './tracing.ts';
 import { uuidv7 } from './uuid.ts';
 
 export interface OutgoingMessage {
@@ -36,7 +39,7 @@ interface Waiting {
 
 interface Batch {
   readonly waiting: Waiting[];
-  /** The first message's trace context, carried by the whole Publish call. */
+  /** The first message's trace context, carried by the whole batch. */
   readonly context: Context;
   readonly ordered: boolean;
 }
@@ -53,6 +56,7 @@ export class Publisher {
   private readonly maxMessages: number;
   private readonly maxBytes: number;
   private readonly lingerMs: number;
+  private readonly sender: PublishStreamSender;
 
   constructor(
     private readonly relay: Relay,
@@ -62,6 +66,7 @@ export class Publisher {
     this.maxMessages = options.maxMessages ?? 100;
     this.maxBytes = options.maxBytes ?? 1024 * 1024;
     this.lingerMs = options.lingerMs ?? 5;
+    this.sender = new PublishStreamSender(relay.publisherClient, relay.callTimeoutMs);
   }
 
   /** Resolves with the message's id once it is stored (or with the first id, if it was a duplicate). */
@@ -90,10 +95,11 @@ export class Publisher {
     while (this.sending.size) await Promise.allSettled([...this.sending]);
   }
 
-  /** Flushes, then refuses further publishes. */
+  /** Flushes, then refuses further publishes and ends the stream. */
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    this.sender.close();
   }
 
   private send(): void {
@@ -115,11 +121,9 @@ export class Publisher {
 
   /** Never rejects: each message's promise carries the outcome. */
   private async publishBatch(batch: Batch): Promise<void> {
-    const request = { topic: this.topic, messages: batch.waiting.map((waiting) => waiting.message) };
+    const request = { topic: this.topic, messages: batch.waiting.map((waiting) => waiting.message), ...traceFields(batch.context) };
     try {
-      const response = await context.with(batch.context, () =>
-        withRetry(() => this.relay.publisherCalls.publish(request), this.options.retry ?? this.relay.retry),
-      );
+      const response = await withRetry(() => this.sender.send(request), this.options.retry ?? this.relay.retry);
       batch.waiting.forEach((waiting, i) => waiting.resolve(response.results[i]!.messageId));
     } catch (error) {
       for (const waiting of batch.waiting) waiting.reject(error);

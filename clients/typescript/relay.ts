@@ -30,7 +30,7 @@ export interface RelayOptions {
   readonly credentials?: ChannelCredentials;
   /** A bearer token sent as `authorization` metadata on every call. */
   readonly token?: string;
-  /** Deadline of each unary call. Default 30000. */
+  /** Deadline of each unary call, and of each publish batch's answer. Default 30000. */
   readonly callTimeoutMs?: number;
   /** How retryable calls (publish, transactions) are retried. */
   readonly retry?: RetryOptions;
@@ -60,6 +60,10 @@ export class Relay {
   readonly transactionCalls: TransactionCalls;
   /** The raw Subscribe stream's client, for Subscription. */
   readonly subscriberClient: SubscriberServiceClient;
+  /** The raw PublishStream's client, for Publisher. */
+  readonly publisherClient: PublisherServiceClient;
+  /** Deadline of each unary call, and longest a PublishStream request waits for its answer. */
+  readonly callTimeoutMs: number;
   readonly retry: RetryOptions;
   /** The client whose channel the others share: closing it closes the connection. */
   private readonly channelOwner: Client;
@@ -77,11 +81,11 @@ export class Relay {
         interceptors,
         ...(shared ? { channelOverride: shared.getChannel() } : {}),
       }) as T;
-    const publisher = make<PublisherServiceClient>(relay.PublisherService!);
+    const publisher = (this.publisherClient = make<PublisherServiceClient>(relay.PublisherService!));
     this.subscriberClient = make<SubscriberServiceClient>(relay.SubscriberService!, publisher);
     const admin = make<AdminServiceClient>(relay.AdminService!, publisher);
     const transactions = make<TransactionServiceClient>(relay.TransactionService!, publisher);
-    const timeoutMs = options.callTimeoutMs ?? 30_000;
+    const timeoutMs = (this.callTimeoutMs = options.callTimeoutMs ?? 30_000);
     this.admin = promised<AdminServiceClient>(admin, relay.AdminService!, timeoutMs);
     this.publisherCalls = promised<PublisherServiceClient>(publisher, relay.PublisherService!, timeoutMs);
     this.subscriberCalls = promised<SubscriberServiceClient>(this.subscriberClient, relay.SubscriberService!, timeoutMs);

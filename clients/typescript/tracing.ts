@@ -1,4 +1,4 @@
-// Trace continuation: the Publish call carries the caller's context (W3C traceparent), and each
+// Trace continuation: each publish batch carries the caller's context (W3C traceparent), and each
 // delivery carries the context of its delivery span, under which the handler's span starts.
 import { Metadata } from '@grpc/grpc-js';
 import { ROOT_CONTEXT, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
@@ -9,6 +9,13 @@ const w3c = new W3CTraceContextPropagator();
 /** Puts the context's traceparent/tracestate in call metadata (a no-op without an active span). */
 export function injectTraceContext(active: Context, metadata: Metadata): void {
   w3c.inject(active, metadata, { set: (carrier, key, value) => carrier.set(key, value) });
+}
+
+/** The context's traceparent/tracestate as fields (empty without an active span). */
+export function traceFields(active: Context): { traceparent: string; tracestate: string } {
+  const fields = { traceparent: '', tracestate: '' };
+  w3c.inject(active, fields, { set: (carrier, key, value) => key in carrier && (carrier[key as keyof typeof carrier] = value) });
+  return fields;
 }
 
 /** The context a delivery carried: its delivery span as the parent. */

@@ -1,5 +1,6 @@
-// The TypeScript client on a gateway with TLS, static tokens and permissions: its token rides on
-// unary calls and on the Subscribe stream alike, and refusals surface with their status.
+// The TypeScript client on a gateway with TLS, static tokens, permissions and a publish rate: its
+// token rides on unary calls and on the streams alike, refusals surface with their status, and a
+// publisher over its rate waits the gateway's delay and stores each message once.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { startInProcess, type InProcessGateway } from '../helpers/in-process.ts'
 const test = suite<{ certificates?: TestCertificates; running?: InProcessGateway; address?: string }>('typescript client secured');
 const dir = mkdtempSync(join(tmpdir(), 'relay-ts-secure-'));
 const clients: Relay[] = [];
+const ratePerSecond = 3;
 
 test.before(async (context) => {
   context.certificates = makeCertificates();
@@ -24,7 +26,13 @@ test.before(async (context) => {
   const { server } = context.certificates;
   context.running = await startInProcess(
     { store: new MemoryMessageStore(), cleanup: async () => {} },
-    { RELAY_TLS_CERT_FILE: server.cert, RELAY_TLS_KEY_FILE: server.key, RELAY_TOKENS_FILE: tokensFile, RELAY_PERMISSIONS_FILE: permissionsFile },
+    {
+      RELAY_TLS_CERT_FILE: server.cert,
+      RELAY_TLS_KEY_FILE: server.key,
+      RELAY_TOKENS_FILE: tokensFile,
+      RELAY_PERMISSIONS_FILE: permissionsFile,
+      RELAY_PUBLISH_MESSAGES_PER_SECOND: String(ratePerSecond),
+    },
   );
   context.address = `127.0.0.1:${context.running.gateway.port}`;
 });
@@ -68,6 +76,31 @@ test('without a token a call is UNAUTHENTICATED; without permission PERMISSION_D
     for await (const _ of anonymous.subscribe('secured-sub')) break;
   })());
   assert.is(streamed, status.UNAUTHENTICATED, 'the stream ends with the refusal instead of reconnecting forever');
+});
+
+test('a publisher over its rate has batches refused one by one with the gateway’s delay, waits it, and stores each message once', async (context) => {
+  const relay = client(context, 'app-token-0123456789');
+  await relay.admin.createTopic({ topic: { name: 'metered' } });
+  await relay.admin.createSubscription({ subscription: { name: 'metered-sub', topic: 'metered', startPosition: 'START_POSITION_EARLIEST' } });
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // the bucket full again
+  const publisher = relay.publisher('metered', { maxMessages: 1 });
+  const startedAt = Date.now();
+  const count = ratePerSecond * 2;
+  const ids = await Promise.all(Array.from({ length: count }, (_, i) => publisher.publish({ data: `metered ${i}` })));
+  const elapsedMs = Date.now() - startedAt;
+  await publisher.close();
+  // One second's worth at once, the rest as the bucket refills: they waited, so they were refused first.
+  assert.ok(elapsedMs >= ((count - ratePerSecond - 1) * 1000) / ratePerSecond, `all ${count} stored after ${elapsedMs} ms`);
+  assert.is(new Set(ids).size, count);
+  const delivered: string[] = [];
+  for await (const message of relay.subscribe('metered-sub')) {
+    delivered.push(message.data.toString());
+    await message.ack();
+    if (delivered.length === count) break;
+  }
+  assert.equal(delivered.sort(), Array.from({ length: count }, (_, i) => `metered ${i}`).sort(), 'each message once');
+  const stats = await relay.admin.getSubscriptionStats({ subscription: 'metered-sub' });
+  assert.is(Number(stats.backlog) + Number(stats.inFlight), 0, 'and nothing more');
 });
 
 test.run();

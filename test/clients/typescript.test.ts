@@ -62,6 +62,40 @@ async function topicAndSubscription(relay: Relay, subscription: Record<string, u
   return { topic, subscription: name };
 }
 
+test('a publisher sends its batches over one PublishStream; a batch the gateway refuses fails alone, and the next goes out on the same stream', async (context) => {
+  if (context.setupError) throw context.setupError;
+  const relay = context.relay!;
+  const { topic, subscription } = await topicAndSubscription(relay);
+  const client = relay.publisherClient;
+  const openStream = client.PublishStream.bind(client);
+  let opened = 0;
+  client.PublishStream = ((...args: Parameters<typeof openStream>) => {
+    opened++;
+    return openStream(...args);
+  }) as typeof client.PublishStream;
+  try {
+    const publisher = relay.publisher(topic, { lingerMs: 1 });
+    const first = await publisher.publish({ data: 'first' });
+    const refused = await publisher.publish({ data: 'refused', orderingKey: 'k'.repeat(257) }).then(
+      () => undefined,
+      (error: { code: number }) => error.code,
+    );
+    assert.is(refused, 3, 'INVALID_ARGUMENT, not retried');
+    const last = await Promise.all([publisher.publish({ data: 'second' }), publisher.publish({ data: 'third' })]);
+    await publisher.close();
+    assert.is(opened, 1, 'every batch on the one stream, the refused one included');
+    const deliveries: string[] = [];
+    for await (const message of relay.subscribe(subscription)) {
+      deliveries.push(message.id);
+      await message.ack();
+      if (deliveries.length === 3) break;
+    }
+    assert.equal(deliveries, [first, ...last]);
+  } finally {
+    client.PublishStream = openStream;
+  }
+});
+
 test('a publisher retried through a gateway restart delivers each message once', async (context) => {
   if (context.setupError) throw context.setupError;
   const relay = context.relay!;
