@@ -31,20 +31,46 @@ local function parseMessages(values, pos, n)
   return messages
 end
 
+-- Every keyed message's stored idempotency entry (content hash .. message id), or nil: one HMGET per
+-- topic of the current bucket, and one of the previous bucket for the keys the current lacks.
+local function storedEntries(messages, topics, now)
+  local byTopic, entries = {}, {}
+  for i, m in ipairs(messages) do
+    if m.key ~= '' then
+      byTopic[m.topic] = byTopic[m.topic] or {}
+      table.insert(byTopic[m.topic], i)
+    end
+  end
+  for index, indexes in pairs(byTopic) do
+    local t = idempotencyBuckets(topics[index], now)
+    for _, bucket in ipairs({ t.current, t.previous }) do
+      local keys = {}
+      for j, i in ipairs(indexes) do keys[j] = messages[i].key end
+      local found, rest = redis.call('HMGET', bucket, unpack(keys)), {}
+      for j, i in ipairs(indexes) do
+        if found[j] then entries[i] = found[j] else rest[#rest + 1] = i end
+      end
+      indexes = rest
+      if #indexes == 0 then break end
+    end
+  end
+  return entries
+end
+
 -- Resolves every idempotency key before anything is written, so a conflict stores nothing. A repeat
 -- (stored, or earlier in the same batch) becomes a duplicate of the first. Returns the 1-based index
 -- of a message whose key names other content, or nil.
 local function resolveKeys(messages, topics)
   local seen, now = {}, nowMs()
+  local entries = storedEntries(messages, topics, now)
   for i, m in ipairs(messages) do
     if m.key ~= '' then
       local scope = m.topic .. ' ' .. m.key
       local known = seen[scope]
       if not known then
-        local t = idempotencyBuckets(topics[m.topic], now)
-        local stored = redis.call('HGET', t.current, m.key) or redis.call('HGET', t.previous, m.key)
+        local stored = entries[i]
         local id = stored and string.sub(stored, 9)
-        if id and tonumber(string.match(id, '^%d+')) + t.window > now then
+        if id and tonumber(string.match(id, '^%d+')) + topics[m.topic].window > now then
           known = { id = id, hash = string.sub(stored, 1, 8) }
           seen[scope] = known
         end
@@ -78,8 +104,10 @@ local function appendMessages(messages, values, topics)
       end
       m.id = redis.call('XADD', t.stream, '*', unpack(fields))
       if m.key ~= '' then
-        redis.call('HSET', t.current, m.key, m.hash .. m.id)
-        t.remembered = true
+        -- Remembered with one HSET per topic, below.
+        t.remembered = t.remembered or {}
+        table.insert(t.remembered, m.key)
+        table.insert(t.remembered, m.hash .. m.id)
       end
       largest[m.topic] = math.max(largest[m.topic] or 0, #values[p])
       ids[i] = m.id
@@ -92,7 +120,10 @@ local function appendMessages(messages, values, topics)
     redis.call('PUBLISH', t.channel, t.notice or '')
   end
   for _, t in pairs(topics) do
-    if t.remembered then redis.call('PEXPIREAT', t.current, t.expiresAt) end
+    if t.remembered then
+      redis.call('HSET', t.current, unpack(t.remembered))
+      redis.call('PEXPIREAT', t.current, t.expiresAt)
+    end
   end
   return ids
 end
