@@ -1,11 +1,10 @@
 // Relay as the benchmark sees it: a gateway process of its own (what `npm start` runs)
 // on a private redis-server with AOF, spoken to over gRPC like any application would.
 import { credentials, type ChannelOptions, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { PublishStreamSender } from '../../clients/typescript/publish-stream.ts';
 import { loadRelayProto } from '../../proto/load.ts';
 import type { AdminServiceClient } from '../../generated/ts/relay/v1/AdminService.ts';
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
-import type { PublishStreamRequest } from '../../generated/ts/relay/v1/PublishStreamRequest.ts';
-import type { PublishStreamResponse__Output } from '../../generated/ts/relay/v1/PublishStreamResponse.ts';
 import type { SubscribeRequest } from '../../generated/ts/relay/v1/SubscribeRequest.ts';
 import type { SubscribeResponse__Output } from '../../generated/ts/relay/v1/SubscribeResponse.ts';
 import type { SubscriberServiceClient } from '../../generated/ts/relay/v1/SubscriberService.ts';
@@ -16,6 +15,8 @@ import { Batcher, uniqueSuffix, type BenchTopic, type Consumer, type ConsumerHan
 
 /** Most receipts per settlement (the gateway's default batch limit). */
 const maxReceiptsPerAck = 1000;
+/** Longest a publish batch waits for its answer: a run that takes this long is broken, not slow. */
+const publishTimeoutMs = 120_000;
 /** Consumer streams share this many HTTP/2 connections (round robin); each consumer process of a real deployment would have its own. */
 const consumerConnections = 8;
 
@@ -97,10 +98,14 @@ export class RelayTarget implements Target {
     for (const subscription of names) {
       await call(this.admin, 'CreateSubscription', { subscription: { name: subscription, topic: name } });
     }
-    const publishing = new PublishStream(this.publisher);
+    // A topic's publishers share one PublishStream, as a publishing service would (the TypeScript
+    // client's sender): one HTTP/2 stream for every batch, where a unary Publish opens one per call.
+    const publishing = new PublishStreamSender(this.publisher, publishTimeoutMs);
     return {
       name,
-      publish: (items) => publishing.send({ topic: name, messages: items.map(toPublishMessage) }),
+      publish: async (items) => {
+        await publishing.send({ topic: name, messages: items.map(toPublishMessage) });
+      },
       consume: async (subscription, prefetch, handler) => this.consume(names[subscription]!, prefetch, handler),
       delete: async () => {
         publishing.close();
@@ -149,45 +154,6 @@ export class RelayTarget implements Target {
     for (const subscriber of this.subscribers) subscriber.close();
     await this.gateway.stop();
     await this.redis.stop();
-  }
-}
-
-/**
- * A topic's publishers share one PublishStream, as a publishing service would: one HTTP/2 stream for
- * every batch, where a unary Publish opens one per call (the load generator's garbage, and the
- * gateway's, at small batches). Batches pipeline on it; each resolves with its own answer.
- */
-class PublishStream {
-  private stream: ClientDuplexStream<PublishStreamRequest, PublishStreamResponse__Output> | undefined;
-  private readonly waiting: { resolve(): void; reject(error: Error): void }[] = [];
-
-  constructor(private readonly publisher: PublisherServiceClient) {}
-
-  send(request: PublishStreamRequest): Promise<void> {
-    const stream = (this.stream ??= this.open());
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
-      stream.write(request);
-    });
-  }
-
-  close(): void {
-    this.stream?.end();
-    this.stream = undefined;
-  }
-
-  private open() {
-    const stream = this.publisher.PublishStream();
-    stream.on('data', (response: PublishStreamResponse__Output) => {
-      const waiter = this.waiting.shift()!;
-      if (response.statusCode === 0) waiter.resolve();
-      else waiter.reject(new Error(`PublishStream request failed: ${response.statusCode} ${response.statusMessage}`));
-    });
-    stream.on('error', (error: ServiceError) => {
-      if (this.stream === stream) this.stream = undefined;
-      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
-    });
-    return stream;
   }
 }
 
