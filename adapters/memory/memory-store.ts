@@ -890,11 +890,13 @@ export class MemoryMessageStore implements MessageStore {
 
 /**
  * Applies a settlement to the current attempt only. A message not in flight (settled, or freed from its
- * ordering key but not delivered yet) answers ok and changes nothing; another attempt, invalid-receipt.
+ * ordering key but not delivered yet) answers ok and changes nothing; another attempt, or a message
+ * dead-lettered after its last attempt ended unsettled (no receipt settled it), invalid-receipt.
  */
 function settle(subscription: SubscriptionState, receipt: Receipt, apply: (entry: InFlight) => void): Settlement {
   const entry = subscription.inFlight.get(receipt.messageId);
-  if (entry === undefined || entry.attempt === 0) return 'ok';
+  if (entry === undefined) return subscription.deadLetters.get(receipt.messageId)?.reason === 'max-delivery-attempts' ? 'invalid-receipt' : 'ok';
+  if (entry.attempt === 0) return 'ok';
   if (entry.attempt !== receipt.attempt) return 'invalid-receipt';
   apply(entry);
   return 'ok';

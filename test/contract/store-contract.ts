@@ -1163,6 +1163,19 @@ export function defineStoreContract(
     assert.equal(states, [{ subscription, state: 'dead-lettered', attempts: 1, consumer: '', lastError: 'max-delivery-attempts' }]);
   });
 
+  deadLetters('a receipt of a message dead-lettered after its last attempt is invalid; one settled before stays ok', async () => {
+    const { topic, subscription } = await topicWithSubscription({ maxDeliveryAttempts: 1 });
+    await store.publish(topic, [message('a'), message('b')]);
+    const [da, db] = (await receive(subscription)).deliveries;
+    // Its stream went away, and its consumer's ack comes late: the message was dead-lettered meanwhile.
+    assert.equal(await store.release(subscription, [receiptOf(da!)]), ['ok']);
+    assert.equal(await store.reject(subscription, [receiptOf(db!)], 'bad'), ['ok']);
+    assert.equal((await receive(subscription)).deliveries, []);
+    assert.is((await store.stats(subscription)).deadLettered, 2);
+    assert.equal(await store.ack(subscription, [receiptOf(da!), receiptOf(db!)]), ['invalid-receipt', 'ok']);
+    assert.equal(await store.reject(subscription, [receiptOf(da!), receiptOf(db!)], 'bad'), ['invalid-receipt', 'ok']);
+  });
+
   deadLetters('reject dead-letters at once with its reason and current attempt; an empty reason is recorded as rejected', async () => {
     const dlq = await createTopic();
     const topic = await createTopic();

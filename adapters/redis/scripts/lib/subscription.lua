@@ -12,10 +12,18 @@ local ordered, setting, backoff, entryFields = subscription.ordered, subscriptio
 local currentAttempt, lastDelivered, releaseKey = subscription.currentAttempt, subscription.lastDelivered, subscription.releaseKey
 local settle, deadLetter = subscription.settle, subscription.deadLetter
 
+-- Whether the store dead-lettered a message after its last allowed attempt ended unsettled: no
+-- receipt settled it, so none may say it did.
+local function diedUnsettled(id)
+  local record = redis.call('HGET', dead, id)
+  return record ~= false and string.match(record, '^%d+ (.*)$') == 'max-delivery-attempts'
+end
+
 -- Applies apply(id, attempt) to every receipt (ARGV[from] and ARGV[from + 1] the smallest and the
 -- largest of their message ids, then pairs of message id and attempt) that names the current
 -- delivery. A receipt of an already settled message is OK and changes nothing; one whose attempt
--- was superseded by a redelivery answers 0 and changes nothing.
+-- was superseded by a redelivery, or whose message was dead-lettered after its last attempt, answers
+-- 0 and changes nothing.
 -- Returns {0, r1, r2, ...} with r = 1 OK, 0 superseded.
 local function settleReceipts(from, apply)
   -- One XPENDING over the receipts' range finds most of them (a call per receipt was some 40% of an
@@ -30,7 +38,7 @@ local function settleReceipts(from, apply)
   for i = from + 2, #ARGV, 2 do
     local id, attempt = ARGV[i], tonumber(ARGV[i + 1])
     local current = pending[id] or currentAttempt(id)
-    if current and current ~= attempt then
+    if (current and current ~= attempt) or (not current and diedUnsettled(id)) then
       result[#result + 1] = 0
     else
       if current then apply(id, attempt) end
