@@ -9,6 +9,8 @@ const directory = new URL('./scripts/', import.meta.url);
 export type ScriptName =
   | 'publish'
   | 'receive'
+  | 'lease'
+  | 'lease-orphans'
   | 'ack'
   | 'nack'
   | 'extend-lease'
