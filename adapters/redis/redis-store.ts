@@ -199,66 +199,28 @@ export class RedisMessageStore implements MessageStore {
     return outcomes;
   }
 
-  /**
-   * receive.lua leases the due redeliveries and says how many new messages fit; the store reads those
-   * itself (XREADGROUP: their payloads never pass through Lua, which cost Redis more than the read)
-   * and lease.lua leases them, as many times as more fit.
-   */
   async receive(subscription: string, request: ReceiveRequest): Promise<ReceiveResult> {
-    const { consumer, maxMessages, allowOneOversized } = request;
-    const reply = await this.onSubscription(subscription, 'receive', [], [consumer, maxMessages, request.maxBytes, allowOneOversized ? '1' : '0'], true);
+    const reply = await this.onSubscription(
+      subscription,
+      'receive',
+      [],
+      [request.consumer, request.maxMessages, request.maxBytes, request.allowOneOversized ? '1' : '0'],
+      true,
+    );
     const leaseDeadlineMs = reply[1] as number;
-    let nextDue = reply[2] as number;
+    const nextDue = reply[2] as number;
     // The deliveries are leased already: a failed forward must not lose them; housekeeping retries it.
     if ((reply[3] as number) > 0) await this.forwardDeadLetters(subscription).catch(() => {});
-    const largest = reply[5] as number;
-    let budget = request.maxBytes;
     const deliveries: Delivery[] = [];
-    for (let i = 6; i < reply.length; i += 4) {
-      const message = parseEntry((reply[i] as Buffer).toString(), reply[i + 3] as Buffer[]);
-      budget -= message.data.length;
-      deliveries.push({ message, attempt: reply[i + 1] as number, reason: (reply[i + 2] as Buffer).toString() as DeliveryReason, leaseDeadlineMs });
-    }
-    for (let toRead = reply[4] as number; toRead > 0; ) {
-      const read = await this.readNew(subscription, consumer, toRead);
-      if (read.length === 0) break;
-      // Only a payload larger than the topic's largest when receive.lua ran can fail to fit.
-      let fitting = 0;
-      for (let room = budget; fitting < read.length; fitting++) {
-        const size = read[fitting]!.message.data.length;
-        if (size > room && !(allowOneOversized && deliveries.length + fitting === 0)) break;
-        room -= size;
-      }
-      const args: ScriptArgument[] = [consumer, fitting, read[0]!.message.id, read[read.length - 1]!.message.id];
-      for (const { message, redriven } of read) args.push(message.id, message.orderingKey, redriven ? '1' : '');
-      const leased = await this.onSubscription(subscription, 'lease', [], args);
-      nextDue = leased[2] as number;
-      for (let i = 0; i < read.length; i++) {
-        const reason = leased[i + 3] as DeliveryReason | '';
-        if (reason === '') continue;
-        const { message } = read[i]!;
-        budget -= message.data.length;
-        deliveries.push({ message, attempt: 1, reason, leaseDeadlineMs: leased[1] as number });
-      }
-      if (read.length < toRead || fitting < read.length) break;
-      toRead = Math.min(maxMessages - deliveries.length, largest > 0 ? Math.floor(budget / largest) : Infinity);
+    for (let i = 4; i < reply.length; i += 4) {
+      deliveries.push({
+        message: parseEntry((reply[i] as Buffer).toString(), reply[i + 3] as Buffer[]),
+        attempt: reply[i + 1] as number,
+        reason: (reply[i + 2] as Buffer).toString() as DeliveryReason,
+        leaseDeadlineMs,
+      });
     }
     return { deliveries, nextDueMs: nextDue < 0 ? null : nextDue };
-  }
-
-  /** Up to count new messages of the subscription, read for the consumer (XREADGROUP '>'). */
-  private async readNew(subscription: string, consumer: string, count: number): Promise<{ message: StoredMessage; redriven: boolean }[]> {
-    const place = this.places.get(subscription) ?? (await this.locate(subscription));
-    if (!place) throw new StoreError('not-found', `subscription ${subscription} not found`);
-    const reply = await this.call(() =>
-      this.redis.callBuffer('XREADGROUP', 'GROUP', subscription, consumer, 'COUNT', count, 'STREAMS', topicKeys(place.topic).stream, '>'),
-    ).catch((error: Error) => {
-      // Deleted since receive.lua ran.
-      if (error.message.startsWith('NOGROUP')) throw new StoreError('not-found', `subscription ${subscription} not found`);
-      throw error;
-    });
-    const entries = (reply as [Buffer, [Buffer, Buffer[]][]][] | null)?.[0]?.[1] ?? [];
-    return entries.map(([id, fields]) => ({ message: parseEntry(id.toString(), fields), redriven: isRedriven(fields) }));
   }
 
   ack(subscription: string, receipts: readonly Receipt[]): Promise<Settlement[]> {
@@ -363,22 +325,11 @@ export class RedisMessageStore implements MessageStore {
     const keys = topicKeys(topic);
     const [code, removed] = await this.script('trim', [keys.meta, keys.stream], [this.options.idleConsumerMs ?? 3_600_000]);
     if (code === 1) throw new StoreError('not-found', `topic ${topic} not found`);
-    // Housekeeping also finishes what a crashed gateway left undone: dead-letter moves in an outbox,
-    // and messages it read but did not lease.
+    // Housekeeping also finishes dead-letter moves that a crashed gateway left in an outbox.
     for (const subscription of await this.subscriptionNames(topic, { after: '', limit: 10_000 })) {
       await this.forwardDeadLetters(subscription);
-      await this.leaseOrphans(subscription);
     }
     return removed as number;
-  }
-
-  /** Makes due every message read for a consumer and never leased (lease-orphans.lua), a page per call. */
-  private async leaseOrphans(subscription: string): Promise<void> {
-    for (let from = '-'; ; ) {
-      const reply = await this.onSubscription(subscription, 'lease-orphans', [], [from, 1000]);
-      if (reply[2] === '') return;
-      from = `(${reply[2] as string}`;
-    }
   }
 
   async prepare(
@@ -814,18 +765,11 @@ function parseEntry(id: string, fields: Buffer[]): StoredMessage {
   };
 }
 
-/** Whether an entry's fields have redrive.lua's mark. */
-function isRedriven(fields: Buffer[]): boolean {
-  for (let i = 0; i < fields.length; i += 2) if (fields[i]!.equals(REDRIVEN)) return true;
-  return false;
-}
-
 /** Refusals after which the same command may well succeed: the store answers unavailable (retry). */
 const TRANSIENT_REFUSAL = /^(CLUSTERDOWN|TRYAGAIN|LOADING|MASTERDOWN|NOREPLICAS|BUSY|READONLY)\b/;
 /** Dead letters forwarded per script call: few, as each may carry a payload of up to the size limit. */
 const FORWARD_BATCH = 20;
 const EMPTY = Buffer.alloc(0);
-const REDRIVEN = Buffer.from('rd');
 const D = 'd'.charCodeAt(0);
 const A = 'a'.charCodeAt(0);
 const COLON = ':'.charCodeAt(0);

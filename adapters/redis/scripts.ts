@@ -9,8 +9,6 @@ const directory = new URL('./scripts/', import.meta.url);
 export type ScriptName =
   | 'publish'
   | 'receive'
-  | 'lease'
-  | 'lease-orphans'
   | 'ack'
   | 'nack'
   | 'extend-lease'

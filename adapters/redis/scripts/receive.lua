@@ -1,17 +1,21 @@
--- Leases due redeliveries of one subscription to one consumer, and says how many new messages the
--- store may read for it next (see lease.lua).
--- @include lib/leasing.lua
+-- Leases messages of one subscription to one consumer: due redeliveries first, then new messages.
+-- @include lib/subscription.lua
 -- ARGV[5] consumer, ARGV[6] max messages, ARGV[7] max payload bytes,
 -- ARGV[8] '1' when the first delivery may exceed the bytes alone
--- Returns {0, lease deadline ms, next due ms or -1, dead letters put in the outbox, new messages to
---   read, the largest payload of the topic, then per delivery: id, attempt, reason, fields}.
+-- Returns {0, lease deadline ms, next due ms or -1, dead letters put in the outbox, then per delivery:
+--   id, attempt, reason, fields}.
 local consumer = ARGV[5]
 local wanted, budget = tonumber(ARGV[6]), tonumber(ARGV[7])
 local oversizedAllowed = ARGV[8] == '1'
+local now = nowMs()
+local deadline = now + tonumber(setting('ackDeadlineMs'))
 local maxAttempts = tonumber(setting('maxDeliveryAttempts'))
 -- No stored payload is larger than this, so reading floor(budget / largest) entries cannot overshoot.
 local largest = tonumber(redis.call('HGET', topicMeta, 'maxPayload') or '0')
-local result, count, leased, full = {0, deadline, -1, 0, 0, largest}, 0, {}, false
+-- Messages after startedAfter and up to seekUntil had been delivered before the last seek.
+local seekUntil, startedAfter = setting('seekUntil'), setting('startedAfter')
+
+local result, count, leased, full = {0, deadline, -1, 0}, 0, {}, false
 local function take(id, attempt, reason, fields, size)
   result[#result + 1] = id
   result[#result + 1] = attempt
@@ -30,6 +34,13 @@ local function payloadSize(fields)
   -- Publish writes the payload first; dead letters and redriven messages have it later.
   if fields[1] == 'd' then return #fields[2] end
   return #(field(fields, 'd') or '')
+end
+local function firstReason(id, fields)
+  if seekUntil and not idLess(seekUntil, id) and idLess(startedAfter, id) and redis.call('SREM', unseen, id) == 0 then
+    return 'seek'
+  end
+  if field(fields, 'rd') then return 'redrive' end
+  return 'first'
 end
 
 -- Due redeliveries (and parked messages whose key was freed), earliest due first.
@@ -52,7 +63,7 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', dueSet, '-inf', now, 'LIMIT', 0,
     local reason = redis.call('HGET', whySet, id) or 'lease-expired'
     if attempts == 0 then
       -- A parked message whose key was freed: its first delivery.
-      reason = firstReason(id, field(fields, 'rd') ~= nil)
+      reason = firstReason(id, fields)
       redis.call('HINCRBY', subMeta, 'parked', -1)
     end
     redis.call('HDEL', whySet, id)
@@ -61,22 +72,50 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', dueSet, '-inf', now, 'LIMIT', 0,
   end
 end
 
--- New messages, in publish order, are read by the store itself (XREADGROUP) and leased by
--- lease.lua: passed through Lua, their payloads cost Redis more than the read did. Here: how many it
--- reads first (0 when a redelivery did not fit).
-local toRead = full and 0 or wanted - count
-if toRead > 0 and largest > 0 and math.floor(budget / largest) < toRead then
-  toRead = math.floor(budget / largest)
-  if toRead < 1 then
-    -- The budget is below the largest payload: count what fits before reading anything.
-    local ahead, room, first = redis.call('XRANGE', stream, '(' .. lastDelivered(), '+', 'COUNT', wanted - count), budget, count == 0
-    for _, entry in ipairs(ahead) do
-      local size = payloadSize(entry[2])
-      if not (size <= room or (oversizedAllowed and first)) then break end
-      room, first, toRead = room - size, false, toRead + 1
+-- With ordering on, a message whose key is held by another waits, in order, behind it.
+local function parkedBehindKey(id, fields)
+  if not ordered then return false end
+  local key = field(fields, 'k')
+  if not key then return false end
+  local sha = redis.sha1hex(key)
+  if not redis.call('HGET', holders, sha) then
+    redis.call('HSET', holders, sha, id)
+    return false
+  end
+  redis.call('RPUSH', parkedPrefix .. sha, id)
+  redis.call('HINCRBY', subMeta, 'parked', 1)
+  -- Not delivered: its delivery count starts from zero when the key frees it.
+  redis.call('XCLAIM', stream, group, consumer, 0, id, 'RETRYCOUNT', 0, 'JUSTID')
+  return true
+end
+
+-- New messages, in publish order.
+while count < wanted and not full do
+  local n = wanted - count
+  if largest > 0 and math.floor(budget / largest) < n then
+    n = math.floor(budget / largest)
+    if n < 1 then
+      -- The budget is below the largest payload: count what fits before reading anything.
+      local ahead, room, first = redis.call('XRANGE', stream, '(' .. lastDelivered(), '+', 'COUNT', wanted - count), budget, count == 0
+      for _, entry in ipairs(ahead) do
+        local size = payloadSize(entry[2])
+        if not (size <= room or (oversizedAllowed and first)) then break end
+        room, first, n = room - size, false, n + 1
+      end
     end
   end
+  if n < 1 then break end
+  local read = redis.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', n, 'STREAMS', stream, '>')
+  if not read then break end
+  local entries = read[1][2]
+  for _, entry in ipairs(entries) do
+    local id, fields = entry[1], entry[2]
+    if not parkedBehindKey(id, fields) then take(id, 1, firstReason(id, fields), fields, payloadSize(fields)) end
+  end
+  if #entries < n then break end
 end
-result[3] = recordLeases(leased)
-result[5] = toRead
+
+if #leased > 0 then redis.call('ZADD', dueSet, unpack(leased)) end
+local first = redis.call('ZRANGE', dueSet, 0, 0, 'WITHSCORES')
+if first[2] then result[3] = tonumber(first[2]) end
 return result
