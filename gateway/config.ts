@@ -63,7 +63,7 @@ export interface Config {
   readonly jwtAudience: string;
   readonly jwtIssuer: string;
   readonly permissionsFile: string;
-  /** Per principal: publish rate (messages, payload bytes) and open Subscribe streams; 0 = unlimited. */
+  /** Per principal: publish rate (messages, payload bytes) and open streams (Subscribe and PublishStream); 0 = unlimited. */
   readonly publishMessagesPerSecond: number;
   readonly publishBytesPerSecond: number;
   readonly maxStreamsPerPrincipal: number;
@@ -153,7 +153,7 @@ export const settings = {
   permissionsFile: { env: 'RELAY_PERMISSIONS_FILE', description: 'JSON file of permissions per principal', fallback: '' },
   publishMessagesPerSecond: { env: 'RELAY_PUBLISH_MESSAGES_PER_SECOND', description: 'publish rate per principal; 0 = unlimited', fallback: '0' },
   publishBytesPerSecond: { env: 'RELAY_PUBLISH_BYTES_PER_SECOND', description: 'published payload bytes per second per principal; 0 = unlimited', fallback: '0' },
-  maxStreamsPerPrincipal: { env: 'RELAY_MAX_STREAMS_PER_PRINCIPAL', description: 'open Subscribe streams per principal; 0 = unlimited', fallback: '0' },
+  maxStreamsPerPrincipal: { env: 'RELAY_MAX_STREAMS_PER_PRINCIPAL', description: 'open Subscribe and PublishStream streams per principal; 0 = unlimited', fallback: '0' },
   keepaliveTimeMs: { env: 'RELAY_KEEPALIVE_TIME_MS', description: 'idle time before the gateway pings a connection', fallback: '7200000' },
   keepaliveTimeoutMs: { env: 'RELAY_KEEPALIVE_TIMEOUT_MS', description: 'how long a keepalive ping may go unanswered', fallback: '20000' },
   keepaliveMinPingIntervalMs: {

@@ -22,7 +22,8 @@ import type { Permissions, Verb } from './permissions.ts';
 // before any store call:
 //   Publish                              publish on the topic
 //   PublishStream                        publish on the topic its first request names (the handler
-//                                        refuses any other); every request counts for the rate limit
+//                                        refuses any other); every request counts for the rate limit,
+//                                        the stream for the open streams
 //   Subscribe, Ack, Nack, ExtendLease,   subscribe on the subscription (a Subscribe stream's later
 //   Reject                               requests settle on the subscription its first one named)
 //   admin RPCs                           admin on every topic and subscription the request names;
@@ -93,7 +94,7 @@ const publishRule: MethodRule = {
 
 export const methodRules: Readonly<Record<string, MethodRule>> = {
   '/relay.v1.PublisherService/Publish': publishRule,
-  '/relay.v1.PublisherService/PublishStream': { ...publishRule, laterRequestsPublish: true },
+  '/relay.v1.PublisherService/PublishStream': { ...publishRule, laterRequestsPublish: true, stream: true },
 
   '/relay.v1.SubscriberService/Subscribe': { needs: (request: SubscribeRequest__Output) => [subscribe(request.subscription)], stream: true },
   '/relay.v1.SubscriberService/Ack': subscriptionRule,

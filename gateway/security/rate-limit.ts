@@ -1,6 +1,6 @@
 // Limits per principal that keep one client from starving the others: publish rate in messages and
 // payload bytes per second (token buckets holding one second of rate: the burst), and concurrently
-// open Subscribe streams. A refusal says how long to wait.
+// open streams (Subscribe and PublishStream). A refusal says how long to wait.
 
 /** A bucket of `ratePerSecond` tokens at most, refilled continuously. */
 export class TokenBucket {
@@ -92,12 +92,12 @@ export class PrincipalLimits {
     return undefined;
   }
 
-  /** Counts a new Subscribe stream of `principal`; returns its release, or a refusal at the limit. */
+  /** Counts a new stream (Subscribe or PublishStream) of `principal`; returns its release, or a refusal at the limit. */
   openStream(principal: string): { release: () => void } | Refusal {
     const max = this.options.maxStreamsPerPrincipal;
     const open = this.streams.get(principal) ?? 0;
     if (max && open >= max) {
-      return { message: `${principal} has ${open} Subscribe streams open, the most allowed; close one first`, retryAfterMs: streamRetryAfterMs };
+      return { message: `${principal} has ${open} streams open (Subscribe and PublishStream), the most allowed; close one first`, retryAfterMs: streamRetryAfterMs };
     }
     this.streams.set(principal, open + 1);
     let released = false;

@@ -1,5 +1,5 @@
 // Limits per principal, through gateway processes on a private redis-server, with static tokens:
-// the publish rate (messages and bytes) and open Subscribe streams at their edges, answered
+// the publish rate (messages and bytes) and open streams (Subscribe and PublishStream) at their edges, answered
 // RESOURCE_EXHAUSTED with a retry hint; and a flooder over its rate does not slow another principal.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -143,7 +143,7 @@ function openStream(client: SecureClient, subscription: string) {
   return { call, result };
 }
 
-test('open Subscribe streams are limited per principal at exactly the limit; closing one makes room', async () => {
+test('open streams are limited per principal at exactly the limit, a PublishStream counting as one; closing one makes room', async () => {
   const streamer = connectAs(edge.address, { kind: 'plaintext' }, token('streamer'));
   const publisher = connectAs(edge.address, { kind: 'plaintext' }, token('operator'));
   await sleep(1100);
@@ -154,6 +154,14 @@ test('open Subscribe streams are limited per principal at exactly the limit; clo
   const third = await c.result;
   assert.is(third.error?.code, status.RESOURCE_EXHAUSTED);
   assert.ok(retryAfterMs(third.error!.metadata) !== undefined);
+  // A PublishStream is a stream too: refused before its first request is answered.
+  const publishing = new TestPublishStream(streamer, streamer.metadata());
+  const refused = await Promise.race([
+    publishing.ended,
+    publishing.send({ topic, messages: [{ data: Buffer.from('x') }] }).then(() => 'answered'),
+  ]);
+  publishing.call.end();
+  assert.is(refused, status.RESOURCE_EXHAUSTED);
   // Another principal is not affected.
   const other = connectAs(edge.address, { kind: 'plaintext' }, token('other-streamer'));
   const elsewhere = openStream(other, `limits-c-${topic}`);
