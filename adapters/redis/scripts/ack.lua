@@ -1,7 +1,7 @@
 -- Acknowledges deliveries of one subscription.
 -- @include lib/subscription.lua
 -- ARGV[5], ARGV[6] the smallest and largest message id, ARGV[7..] pairs of message id and attempt
--- Returns {0, r1, r2, ...} with r = 1 settled (or already settled), 0 superseded receipt.
+-- Returns {0, r1, r2, ...} with r = 1 settled (or already settled), 0 invalid receipt (see settleReceipts).
 local settled = {}
 local result = settleReceipts(5, function(id) settled[#settled + 1] = id end)
 if #settled > 0 then

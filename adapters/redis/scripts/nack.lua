@@ -3,7 +3,7 @@
 -- ARGV[5] delay ms or '' for the backoff, ARGV[6] why it falls due ('nack' or 'consumer-lost'),
 -- ARGV[7] the nack's reason ('' none), ARGV[8], ARGV[9] the smallest and largest message id,
 -- ARGV[10..] pairs of message id and attempt
--- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 superseded receipt.
+-- Returns {0, r1, r2, ...} with r = 1 done (or already settled), 0 invalid receipt (see settleReceipts).
 local delay, why, lastError = tonumber(ARGV[5]), ARGV[6], ARGV[7]
 local now = nowMs()
 local dueNow = false

@@ -24,7 +24,7 @@ end
 -- delivery. A receipt of an already settled message is OK and changes nothing; one whose attempt
 -- was superseded by a redelivery, or whose message was dead-lettered after its last attempt, answers
 -- 0 and changes nothing.
--- Returns {0, r1, r2, ...} with r = 1 OK, 0 superseded.
+-- Returns {0, r1, r2, ...} with r = 1 OK, 0 invalid (superseded, or dead-lettered unsettled).
 local function settleReceipts(from, apply)
   -- One XPENDING over the receipts' range finds most of them (a call per receipt was some 40% of an
   -- ack's Redis time); those it does not list (settled, or beyond the entries it reads) are asked
