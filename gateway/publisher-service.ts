@@ -54,19 +54,20 @@ export function publisherService(context: GatewayContext): PublisherService {
     /** The first request's topic, the one security authorized: every request publishes there. */
     let streamTopic: string | undefined;
     let ended = false;
-    const end = (error?: unknown) => {
-      if (ended) return;
+    /** No more answers on this stream, and nothing to drain. */
+    const forget = () => {
       ended = true;
       open.delete(drainOne);
+    };
+    const end = (error?: unknown) => {
+      if (ended) return;
+      forget();
       if (error === undefined) call.end();
       else call.emit('error', toServiceError(error, context.log));
     };
     const drainOne = () => answered.then(() => end(drainingError()));
     call.on('error', () => {});
-    call.on('cancelled', () => {
-      ended = true;
-      open.delete(drainOne);
-    });
+    call.on('cancelled', forget);
     if (context.draining()) return end(drainingError());
     open.add(drainOne);
 

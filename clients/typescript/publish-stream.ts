@@ -9,6 +9,7 @@ import { Metadata, status, type ClientDuplexStream, type ServiceError } from '@g
 import type { PublisherServiceClient } from '../../generated/ts/relay/v1/PublisherService.ts';
 import type { PublishStreamRequest } from '../../generated/ts/relay/v1/PublishStreamRequest.ts';
 import type { PublishStreamResponse__Output } from '../../generated/ts/relay/v1/PublishStreamResponse.ts';
+import { retryAfterKey } from './retry.ts';
 
 type Stream = ClientDuplexStream<PublishStreamRequest, PublishStreamResponse__Output>;
 
@@ -21,7 +22,7 @@ interface Waiting {
 /** An error as a failed call rejects with. */
 function callError(code: status, details: string, retryAfterMs = 0): ServiceError {
   const metadata = new Metadata();
-  if (retryAfterMs > 0) metadata.set('relay-retry-after-ms', String(retryAfterMs));
+  if (retryAfterMs > 0) metadata.set(retryAfterKey, String(retryAfterMs));
   return Object.assign(new Error(`${code} ${status[code]}: ${details}`), { code, details, metadata });
 }
 

@@ -21,11 +21,14 @@ export function isRetryable(error: unknown): boolean {
   return retryableCodes.has((error as ServiceError).code);
 }
 
+/** The trailer in which the gateway says how long to wait after RESOURCE_EXHAUSTED. */
+export const retryAfterKey = 'relay-retry-after-ms';
+
 /** The gateway's retry hint on RESOURCE_EXHAUSTED, when it sent one. */
 function retryHintMs(error: unknown): number | undefined {
   const metadata = (error as ServiceError).metadata;
   if (!(metadata instanceof Metadata)) return undefined;
-  const [hint] = metadata.get('relay-retry-after-ms');
+  const [hint] = metadata.get(retryAfterKey);
   const ms = Number(hint);
   return hint !== undefined && Number.isFinite(ms) ? ms : undefined;
 }
