@@ -337,7 +337,10 @@ function writeSpan(writer: OtlpWriter, span: ReadableSpan): void {
   if (span.attributes) writeAttributes(writer, tag.spanAttributes, span.attributes);
   writer.byte(tag.spanDroppedAttributesCount);
   writer.varint(span.droppedAttributesCount);
-  for (const event of span.events) {
+  // Index loops: an array iterator here was a tenth of what tracing allocated per span.
+  const { events, links } = span;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i]!;
     writer.byte(tag.spanEvents);
     const eventMessage = writer.begin();
     writer.byte(tag.eventTime);
@@ -351,7 +354,8 @@ function writeSpan(writer: OtlpWriter, span: ReadableSpan): void {
   }
   writer.byte(tag.spanDroppedEventsCount);
   writer.varint(span.droppedEventsCount);
-  for (const link of span.links) {
+  for (let i = 0; i < links.length; i++) {
+    const link = links[i]!;
     writer.byte(tag.spanLinks);
     const linkMessage = writer.begin();
     const linked = link.context;
