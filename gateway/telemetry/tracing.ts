@@ -214,10 +214,18 @@ export async function traceTransaction<T>(
   return inSpan(step, step === operationName.prepare ? SpanKind.PRODUCER : SpanKind.INTERNAL, all, metadata, (span) => fn(spanFields(span)));
 }
 
-/** A span's W3C trace fields, written directly (what the propagator's inject writes). */
+/** Each trace flags byte as the propagator writes it ('0' and its hex), made once rather than per message. */
+const flagsHex = Array.from({ length: 256 }, (_, flags) => `0${flags.toString(16)}`);
+
+/** A span context's W3C traceparent, written directly (what the propagator's inject writes). */
+function traceparentOf({ traceId, spanId, traceFlags }: SpanContext): string {
+  return `00-${traceId}-${spanId}-${flagsHex[traceFlags & 0xff]}`;
+}
+
+/** A span's W3C trace fields. */
 function spanFields(span: Span): TraceFields {
-  const { traceId, spanId, traceFlags, traceState } = span.spanContext();
-  return { traceparent: `00-${traceId}-${spanId}-0${(traceFlags & 0xff).toString(16)}`, tracestate: traceState?.serialize() ?? '' };
+  const spanContext = span.spanContext();
+  return { traceparent: traceparentOf(spanContext), tracestate: spanContext.traceState?.serialize() ?? '' };
 }
 
 /** A copy of `carrier` with the span's W3C trace fields in place of its own. */
@@ -240,18 +248,22 @@ const reasonValue: Record<DeliveryReason, string> = {
  * fields are the span's: what the delivery hands the subscriber instead of the stored ones.
  */
 export class DeliveryTrace implements TraceFields {
-  readonly traceparent: string;
-  readonly tracestate: string;
   private ended = false;
 
   constructor(
     private readonly span: Span,
     private readonly subscription: SubscriptionConfig,
     private readonly attempt: number,
-  ) {
-    const fields = spanFields(span);
-    this.traceparent = fields.traceparent;
-    this.tracestate = fields.tracestate;
+  ) {}
+
+  // Made when the delivery is written, not kept: a trace is held for the delivery's lease, and what
+  // deliveries hold survives the young generation's collections (copied each time) until settled.
+  get traceparent(): string {
+    return traceparentOf(this.span.spanContext());
+  }
+
+  get tracestate(): string {
+    return this.span.spanContext().traceState?.serialize() ?? '';
   }
 
   /**
