@@ -1,13 +1,11 @@
 // `npm run bench:tracing [-- --quick] [--runs N]`: what tracing costs. The standard end-to-end load
 // (bench/scenarios/common.ts) on a Relay gateway process with tracing off (no OTEL_* variables) and on
-// (always-on sampler, batch export over OTLP/HTTP protobuf to a sink in this process that reads and
-// counts what arrives), and on with a tenth sampled; interleaved run by run so that background noise
-// hits every variant alike.
+// (always-on sampler, batch export over OTLP/HTTP protobuf to a sink process that reads and counts
+// what arrives: bench/peers/otlp-sink.ts, its CPU shown as `otlp sink`), and on with a tenth
+// sampled; interleaved run by run so that background noise hits every variant alike.
 // Never part of `npm test`.
-import { once } from 'node:events';
-import { createServer } from 'node:http';
-import { loadSync } from '@grpc/proto-loader';
 import { startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
+import { startOtlpSink } from './peers/otlp-sink.ts';
 import { startPrivateRedis, type Fsync, type RedisServer } from './peers/private-redis.ts';
 import { RelayTarget } from './peers/relay.ts';
 import { fullSizes, quickSizes } from './options.ts';
@@ -25,37 +23,6 @@ if (!Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-/** The OTLP sink: keeps the request bodies and decodes them only after the runs (spans counted then). */
-async function startSink() {
-  const bodies: Buffer[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      bodies.push(Buffer.concat(chunks));
-      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    endpoint: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    /** Spans received so far (decodes what arrived since the last call). */
-    spans(): number {
-      const definition = loadSync(new URL('../test/fixtures/otlp-trace.proto', import.meta.url).pathname);
-      const decode = (definition['opentelemetry.proto.collector.trace.v1.TraceService'] as Record<string, { requestDeserialize(b: Buffer): unknown }>)
-        .Export!.requestDeserialize;
-      let spans = 0;
-      for (const body of bodies.splice(0)) {
-        const request = decode(body) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
-        for (const resource of request.resourceSpans) for (const scope of resource.scopeSpans) spans += scope.spans.length;
-      }
-      return spans;
-    },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
 // RelayTarget starts its gateway with REDIS_URL only; this one adds the OTEL_* variables. Its
 // constructor is private to the type checker only.
 const RelayWith = RelayTarget as unknown as new (fsync: Fsync, redis: RedisServer, gateway: GatewayProcess) => RelayTarget;
@@ -70,7 +37,7 @@ async function startRelay(env: Record<string, string>): Promise<RelayTarget> {
   }
 }
 
-const sink = await startSink();
+const sink = await startOtlpSink();
 const variants = {
   off: {},
   on: {
@@ -105,6 +72,7 @@ for (let run = 0; run < runs; run++) {
   const order: Variant[] = run % 2 === 0 ? ['off', 'on', 'sampled'] : ['sampled', 'on', 'off'];
   for (const variant of order) {
     const target = await startRelay(variants[variant]);
+    target.processes.push({ role: 'otlp sink', pid: sink.pid });
     try {
       await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.warmupMessages }));
       const result = await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages }));
@@ -119,7 +87,7 @@ for (let run = 0; run < runs; run++) {
       // SIGTERM: the gateway flushes its spans before it exits.
       await target.close();
     }
-    const spans = sink.spans();
+    const spans = await sink.spans();
     if (variant === 'on') spansExported += spans;
   }
 }
