@@ -23,8 +23,16 @@ interface CpuProfile {
   readonly timeDeltas: number[];
 }
 
-/** Self time by component and by function, over the samples between fromMs and toMs after the profile started. */
-export function summarizeProfile(path: string, fromMs: number, toMs: number, top = 25): Table[] {
+/** Self time (ms) in all, by component, by function, and Relay's functions by total time. */
+export interface ProfileTimes {
+  readonly total: number;
+  readonly byComponent: Map<string, number>;
+  readonly byFunction: Map<string, number>;
+  readonly ownInclusive: Map<string, number>;
+}
+
+/** Where the time went, over the samples between fromMs and toMs after the profile started. */
+export function profileTimes(path: string, fromMs: number, toMs: number): ProfileTimes {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const parents = new Map<number, number>();
@@ -54,6 +62,12 @@ export function summarizeProfile(path: string, fromMs: number, toMs: number, top
     }
     for (const name of onStack) ownInclusive.set(name, (ownInclusive.get(name) ?? 0) + spent);
   }
+  return { total, byComponent, byFunction, ownInclusive };
+}
+
+/** Self time by component and by function, over the samples between fromMs and toMs after the profile started. */
+export function summarizeProfile(path: string, fromMs: number, toMs: number, top = 25): Table[] {
+  const { total, byComponent, byFunction, ownInclusive } = profileTimes(path, fromMs, toMs);
   const rows = (map: Map<string, number>, limit: number) =>
     [...map]
       .sort((a, b) => b[1] - a[1])

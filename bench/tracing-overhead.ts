@@ -1,25 +1,32 @@
-// `npm run bench:tracing [-- --quick] [--runs N]`: what tracing costs. The standard end-to-end load
+// `npm run bench:tracing [-- --quick] [--runs N] [--profile]`: what tracing costs. The standard end-to-end load
 // (bench/scenarios/common.ts) on a Relay gateway process with tracing off (no OTEL_* variables) and on
 // (always-on sampler, batch export over OTLP/HTTP protobuf to a sink process that reads and counts
 // what arrives: bench/peers/otlp-sink.ts, its CPU shown as `otlp sink`), and on with a tenth
-// sampled; interleaved run by run so that background noise hits every variant alike.
+// sampled; interleaved run by run so that background noise hits every variant alike. `--profile`
+// instead profiles the gateway once per tracing off and on, and shows where tracing's CPU goes.
 // Never part of `npm test`.
-import { startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
+import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGateway, startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
 import { startOtlpSink } from './peers/otlp-sink.ts';
 import { startPrivateRedis, type Fsync, type RedisServer } from './peers/private-redis.ts';
 import { RelayTarget } from './peers/relay.ts';
 import { fullSizes, quickSizes } from './options.ts';
-import { standardShape, withTopic } from './scenarios/common.ts';
+import { profileTimes, type ProfileTimes } from './profile.ts';
+import { describeShape, standardShape, withTopic } from './scenarios/common.ts';
 import { formatCount, median } from './stats.ts';
+import { printTable } from './table.ts';
 import { measureThroughput } from './workload.ts';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
+const profile = argv.includes('--profile');
 const runsFlag = argv.indexOf('--runs');
 const sizes = quick ? quickSizes : fullSizes;
 const runs = runsFlag >= 0 ? Number(argv[runsFlag + 1]) : quick ? 3 : 5;
 if (!Number.isInteger(runs) || runs < 1) {
-  console.error('usage: npm run bench:tracing -- [--quick] [--runs N]');
+  console.error('usage: npm run bench:tracing -- [--quick] [--runs N] [--profile]');
   process.exit(2);
 }
 
@@ -27,10 +34,10 @@ if (!Number.isInteger(runs) || runs < 1) {
 // constructor is private to the type checker only.
 const RelayWith = RelayTarget as unknown as new (fsync: Fsync, redis: RedisServer, gateway: GatewayProcess) => RelayTarget;
 
-async function startRelay(env: Record<string, string>): Promise<RelayTarget> {
+async function startRelay(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RelayTarget> {
   const redis = await startPrivateRedis('everysec');
   try {
-    return new RelayWith('everysec', redis, await startGatewayProcess({ REDIS_URL: redis.url, ...env }));
+    return new RelayWith('everysec', redis, await startGatewayProcess({ REDIS_URL: redis.url, ...env }, nodeArgs));
   } catch (error) {
     await redis.stop();
     throw error;
@@ -62,11 +69,65 @@ const variants = {
 } as const;
 type Variant = keyof typeof variants;
 
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/**
+ * `--profile`: the gateway under `node --cpu-prof`, once with tracing off and once on (always_on),
+ * each with the standard load: its CPU per message by component, and what tracing adds to each.
+ */
+async function profileTracing(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'relay-tracing-profile-'));
+  const perMessage: Partial<Record<'off' | 'on', { times: ProfileTimes; messages: number }>> = {};
+  for (const variant of ['off', 'on'] as const) {
+    const directory = join(root, variant);
+    mkdirSync(directory);
+    // Before the clock starts: the profile's times count from the gateway's spawn.
+    buildGateway();
+    const spawnedAt = performance.now();
+    const target = await startRelay(variants[variant], ['--cpu-prof', `--cpu-prof-dir=${directory}`]);
+    let window: [number, number];
+    let messages: number;
+    try {
+      await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.warmupMessages }));
+      const from = performance.now() - spawnedAt;
+      const result = await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages }));
+      window = [from, performance.now() - spawnedAt];
+      messages = result.messages;
+      log(`profile, tracing ${variant}: ${formatCount(result.msgsPerSec)} msgs/s under the profiler`);
+    } finally {
+      // SIGTERM: the gateway drains and exits, and node writes the profile.
+      await target.close();
+    }
+    await sink.spans();
+    const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`the gateway wrote no .cpuprofile into ${directory}`);
+    perMessage[variant] = { times: profileTimes(join(directory, file), ...window), messages };
+  }
+  const { off, on } = perMessage as Record<'off' | 'on', { times: ProfileTimes; messages: number }>;
+  const micros = (side: { times: ProfileTimes; messages: number }, component?: string) =>
+    ((component === undefined ? side.times.total : side.times.byComponent.get(component) ?? 0) * 1000) / side.messages;
+  const components = [...new Set([...off.times.byComponent.keys(), ...on.times.byComponent.keys()])]
+    .map((component) => ({ component, off: micros(off, component), on: micros(on, component) }))
+    .sort((a, b) => b.on - b.off - (a.on - a.off));
+  const row = (name: string, offMicros: number, onMicros: number) => [name, offMicros.toFixed(2), onMicros.toFixed(2), (onMicros - offMicros).toFixed(2)];
+  printTable({
+    title: 'Gateway CPU per message by component (self time under the profiler), tracing off and on',
+    columns: ['component', 'off µs', 'on µs', 'on − off µs'],
+    rows: [row('all', micros(off), micros(on)), ...components.slice(0, 20).map((entry) => row(entry.component, entry.off, entry.on))],
+    notes: [`${formatCount(sizes.endToEndMessages)} messages each, ${describeShape(standardShape)}. Profiles: ${root}`],
+  });
+}
+
+if (profile) {
+  await profileTracing();
+  await sink.close();
+  process.exit(0);
+}
+
 const results: Record<Variant, number[]> = { off: [], on: [], sampled: [] };
 /** The gateway's CPU time per message (µs): less sensitive than throughput to what else runs. */
 const cpuPerMessage: Record<Variant, number[]> = { off: [], on: [], sampled: [] };
 let spansExported = 0;
-const log = (line: string) => process.stderr.write(`${line}\n`);
 log(`tracing overhead: ${runs} run(s) of ${formatCount(sizes.endToEndMessages)} messages per variant, interleaved`);
 for (let run = 0; run < runs; run++) {
   const order: Variant[] = run % 2 === 0 ? ['off', 'on', 'sampled'] : ['sampled', 'on', 'off'];
