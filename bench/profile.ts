@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { buildGateway } from './peers/gateway-process.ts';
 import { commandStats, resetStats, type CommandStat } from './peers/private-redis.ts';
 import { RelayTarget } from './peers/relay.ts';
-import { gatewayPid } from './scenarios/comparison.ts';
 import { describeShape, standardShape, withTopic, type ScenarioContext, type ScenarioOutput } from './scenarios/common.ts';
 import { formatCount } from './stats.ts';
 import type { Table } from './table.ts';
-import { measureThroughput } from './workload.ts';
+import type { Sizes } from './options.ts';
+import { measureThroughput, type ThroughputResult } from './workload.ts';
 
 interface CallFrame {
   readonly functionName: string;
@@ -120,41 +120,66 @@ function commandTable(stats: readonly CommandStat[], messages: number): Table {
   };
 }
 
-/** Runs the standard end-to-end workload against a profiled gateway and summarizes the profile. */
-export async function profileRelay(context: ScenarioContext, directory: string): Promise<ScenarioOutput<{ profile: string }>> {
-  const { sizes } = context.options;
+/** A run of the standard end-to-end load on a gateway under `node --cpu-prof`. */
+export interface ProfiledRun {
+  readonly result: ThroughputResult;
+  /** The .cpuprofile the gateway wrote. */
+  readonly profile: string;
+  /** The load's part of the profile, in ms after the gateway's spawn. */
+  readonly window: readonly [number, number];
+}
+
+/**
+ * Starts a gateway with `start` under `node --cpu-prof` (profile into `directory`), warms it up, runs
+ * the standard end-to-end load, and closes it, which makes node write the profile. `beforeLoad` and
+ * `afterLoad` run on the target around the load (after: before its topic is deleted).
+ */
+export async function profiledRun(
+  directory: string,
+  sizes: Sizes,
+  start: (nodeArgs: readonly string[]) => Promise<RelayTarget>,
+  around: { beforeLoad?(target: RelayTarget): Promise<void>; afterLoad?(target: RelayTarget): Promise<void> } = {},
+): Promise<ProfiledRun> {
   mkdirSync(directory, { recursive: true });
   // Before the clock starts: the profile's times count from the gateway's spawn.
   buildGateway();
   const spawnedAt = performance.now();
-  const target = await RelayTarget.start({
-    fsync: 'everysec',
-    nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${directory}`],
-  });
+  const target = await start(['--cpu-prof', `--cpu-prof-dir=${directory}`]);
   let window: [number, number];
-  let redisTable: Table | undefined;
-  let summary: string;
+  let result: ThroughputResult;
   try {
     await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.warmupMessages }));
-    await resetStats(target.redis.url);
+    await around.beforeLoad?.(target);
     const loadFrom = performance.now() - spawnedAt;
     let loadTo = Number.NaN;
-    const result = await withTopic(target, 1, async (topic) => {
-      const measured = await measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages }, { rssPid: gatewayPid(target) });
+    result = await withTopic(target, 1, async (topic) => {
+      const measured = await measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages });
       // Before the topic is deleted: only the load's work.
       loadTo = performance.now() - spawnedAt;
-      redisTable = commandTable(await commandStats(target.redis.url), sizes.endToEndMessages);
+      await around.afterLoad?.(target);
       return measured;
     });
     window = [loadFrom, loadTo];
-    summary = `${formatCount(result.msgsPerSec)} msgs/s under the profiler (${formatCount(sizes.endToEndMessages)} messages, ${describeShape(standardShape)})`;
   } finally {
     // SIGTERM: the gateway drains and exits, and node writes the profile.
     await target.close();
   }
   const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`the gateway wrote no .cpuprofile into ${directory}`);
-  const profile = join(directory, file);
+  return { result, profile: join(directory, file), window };
+}
+
+/** Runs the standard end-to-end workload against a profiled gateway and summarizes the profile. */
+export async function profileRelay(context: ScenarioContext, directory: string): Promise<ScenarioOutput<{ profile: string }>> {
+  const { sizes } = context.options;
+  let redisTable: Table | undefined;
+  const { result, profile, window } = await profiledRun(directory, sizes, (nodeArgs) => RelayTarget.start({ fsync: 'everysec', nodeArgs }), {
+    beforeLoad: (target) => resetStats(target.redis.url),
+    afterLoad: async (target) => {
+      redisTable = commandTable(await commandStats(target.redis.url), sizes.endToEndMessages);
+    },
+  });
+  const summary = `${formatCount(result.msgsPerSec)} msgs/s under the profiler (${formatCount(sizes.endToEndMessages)} messages, ${describeShape(standardShape)})`;
   const tables = summarizeProfile(profile, window[0], window[1]);
   return {
     id: 'profile',

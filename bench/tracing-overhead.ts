@@ -5,15 +5,15 @@
 // sampled; interleaved run by run so that background noise hits every variant alike. `--profile`
 // instead profiles the gateway once per tracing off and on, and shows where tracing's CPU goes.
 // Never part of `npm test`.
-import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildGateway, startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
+import { startGatewayProcess, type GatewayProcess } from './peers/gateway-process.ts';
 import { startOtlpSink } from './peers/otlp-sink.ts';
 import { startPrivateRedis, type Fsync, type RedisServer } from './peers/private-redis.ts';
 import { RelayTarget } from './peers/relay.ts';
 import { fullSizes, quickSizes } from './options.ts';
-import { profileTimes, type ProfileTimes } from './profile.ts';
+import { profiledRun, profileTimes, type ProfileTimes } from './profile.ts';
 import { describeShape, standardShape, withTopic } from './scenarios/common.ts';
 import { formatCount, median } from './stats.ts';
 import { printTable } from './table.ts';
@@ -77,33 +77,14 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
  */
 async function profileTracing(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'relay-tracing-profile-'));
-  const perMessage: Partial<Record<'off' | 'on', { times: ProfileTimes; messages: number }>> = {};
-  for (const variant of ['off', 'on'] as const) {
-    const directory = join(root, variant);
-    mkdirSync(directory);
-    // Before the clock starts: the profile's times count from the gateway's spawn.
-    buildGateway();
-    const spawnedAt = performance.now();
-    const target = await startRelay(variants[variant], ['--cpu-prof', `--cpu-prof-dir=${directory}`]);
-    let window: [number, number];
-    let messages: number;
-    try {
-      await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.warmupMessages }));
-      const from = performance.now() - spawnedAt;
-      const result = await withTopic(target, 1, (topic) => measureThroughput(target, topic, { ...standardShape, messages: sizes.endToEndMessages }));
-      window = [from, performance.now() - spawnedAt];
-      messages = result.messages;
-      log(`profile, tracing ${variant}: ${formatCount(result.msgsPerSec)} msgs/s under the profiler`);
-    } finally {
-      // SIGTERM: the gateway drains and exits, and node writes the profile.
-      await target.close();
-    }
+  const profiled = async (variant: 'off' | 'on') => {
+    const { result, profile, window } = await profiledRun(join(root, variant), sizes, (nodeArgs) => startRelay(variants[variant], nodeArgs));
+    log(`profile, tracing ${variant}: ${formatCount(result.msgsPerSec)} msgs/s under the profiler`);
     await sink.spans();
-    const file = readdirSync(directory).find((name) => name.endsWith('.cpuprofile'));
-    if (!file) throw new Error(`the gateway wrote no .cpuprofile into ${directory}`);
-    perMessage[variant] = { times: profileTimes(join(directory, file), ...window), messages };
-  }
-  const { off, on } = perMessage as Record<'off' | 'on', { times: ProfileTimes; messages: number }>;
+    return { times: profileTimes(profile, ...window), messages: result.messages };
+  };
+  const off = await profiled('off');
+  const on = await profiled('on');
   const micros = (side: { times: ProfileTimes; messages: number }, component?: string) =>
     ((component === undefined ? side.times.total : side.times.byComponent.get(component) ?? 0) * 1000) / side.messages;
   const components = [...new Set([...off.times.byComponent.keys(), ...on.times.byComponent.keys()])]

@@ -222,10 +222,15 @@ function traceparentOf({ traceId, spanId, traceFlags }: SpanContext): string {
   return `00-${traceId}-${spanId}-${flagsHex[traceFlags & 0xff]}`;
 }
 
+/** A span context's W3C tracestate, '' when it has none. */
+function tracestateOf({ traceState }: SpanContext): string {
+  return traceState?.serialize() ?? '';
+}
+
 /** A span's W3C trace fields. */
 function spanFields(span: Span): TraceFields {
   const spanContext = span.spanContext();
-  return { traceparent: traceparentOf(spanContext), tracestate: spanContext.traceState?.serialize() ?? '' };
+  return { traceparent: traceparentOf(spanContext), tracestate: tracestateOf(spanContext) };
 }
 
 /** A copy of `carrier` with the span's W3C trace fields in place of its own. */
@@ -263,7 +268,7 @@ export class DeliveryTrace implements TraceFields {
   }
 
   get tracestate(): string {
-    return this.span.spanContext().traceState?.serialize() ?? '';
+    return tracestateOf(this.span.spanContext());
   }
 
   /**
